@@ -1,0 +1,56 @@
+import { parseArgs } from 'node:util';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../config/load.js';
+import { createRuntime } from '../runtime.js';
+import { createMcpServer } from '../transport/mcp.js';
+import { UsageError } from './main.js';
+
+/** `palisade serve [--stdio | --http] [--config FILE] [--host H] [--port P]` */
+export async function serve(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      stdio: { type: 'boolean' },
+      http: { type: 'boolean' },
+      config: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.stdio && values.http) throw new UsageError('choose one of --stdio and --http');
+  const loaded = loadConfig(values.config !== undefined ? { file: values.config } : {});
+  if (!values.http) return serveStdio(loaded);
+  throw new UsageError('--http is not available in this build');
+}
+
+async function serveStdio(loaded: ReturnType<typeof loadConfig>): Promise<number> {
+  const runtime = await createRuntime(loaded);
+  const { logger, stdioPrincipal } = runtime;
+  const server = createMcpServer(runtime.palisade, {
+    name: loaded.config.server.name,
+    principal: () => stdioPrincipal,
+    transport: 'stdio',
+    sessionId: randomUUID(),
+  });
+  const transport = new StdioServerTransport();
+  await server.connect(transport);
+  logger.info({ principal: stdioPrincipal.id, tenant: stdioPrincipal.tenant, dataDir: loaded.dataDir }, 'palisade serving MCP on stdio');
+  process.stderr.write(
+    `palisade: serving ${runtime.palisade.tools.size} tools over stdio as ${stdioPrincipal.id} (tenant ${stdioPrincipal.tenant}).\n` +
+    `  Connect a desktop host with: { "mcpServers": { "team-tools": { "command": "npx", "args": ["palisade", "serve", "--stdio"] } } }\n`,
+  );
+  return new Promise<number>((resolve) => {
+    const stop = async () => {
+      await server.close().catch(() => undefined);
+      await runtime.close().catch(() => undefined);
+      resolve(0);
+    };
+    transport.onclose = () => { void stop(); };
+    process.stdin.on('end', () => { void stop(); });
+    process.once('SIGINT', () => { void stop(); });
+    process.once('SIGTERM', () => { void stop(); });
+  });
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import type { Decision } from './decision.js';
+import type { Invocation } from './invocation.js';
+import type { Effect, InputValidator, Tool, ToolContext, ValidationResult } from './tool.js';
+
+type ObjectSchema = z.ZodObject<z.ZodRawShape>;
+
+/** A tool as a team declares it: zod schemas in, typed arguments for the handler. */
+export interface ToolDefinition<S extends ObjectSchema | z.ZodRawShape, O extends Record<string, unknown>> {
+  readonly name: string;
+  readonly title?: string;
+  readonly description: string;
+  readonly effect: Effect;
+  /** Purpose grant, with `{field}` placeholders filled from arguments: `flags.write:{env}`. */
+  readonly scope: string;
+  /** Input schema. A raw shape is wrapped in `z.strictObject`; pass strict objects for nested ones too. */
+  readonly input: S;
+  readonly cost?: number;
+  readonly rules?: (args: InputOf<S>, invocation: Invocation) => Decision | Promise<Decision>;
+  readonly handler: (args: InputOf<S>, ctx: ToolContext) => Promise<O>;
+  readonly summarize?: (result: O) => string;
+}
+
+export type InputOf<S> = S extends ObjectSchema ? z.output<S> : S extends z.ZodRawShape ? z.output<z.ZodObject<S>> : never;
+
+/**
+ * Declares a tool for `createPalisade`.
+ *
+ * @example
+ * const hello = defineTool({
+ *   name: 'hello', description: 'Greets', effect: 'read', scope: 'hello.read',
+ *   input: { who: z.string().max(64) },
+ *   handler: async ({ who }) => ({ greeting: `hi ${who}` }),
+ * });
+ */
+export function defineTool<S extends ObjectSchema | z.ZodRawShape, O extends Record<string, unknown>>(
+  def: ToolDefinition<S, O>,
+): Tool {
+  if (!/^[A-Za-z0-9_.-]{1,128}$/.test(def.name)) throw new TypeError(`tool name "${def.name}" is not a valid MCP tool name`);
+  if (!def.scope || def.scope.includes('*')) throw new TypeError(`tool ${def.name}: scope must be a purpose grant without wildcards`);
+  const declared: ObjectSchema = def.input instanceof z.ZodObject ? def.input : z.strictObject(def.input as z.ZodRawShape);
+  // Every write tool takes an idemKey. It is optional to the schema so that a missing
+  // key is answered by the idempotency guard (IDEMPOTENCY_KEY_REQUIRED), and published
+  // as required so that hosts send one.
+  const schema = def.effect === 'write' ? declared.extend({ idemKey: z.uuid().optional() }) : declared;
+  const tool: Tool = {
+    name: def.name,
+    description: def.description,
+    effect: def.effect,
+    scope: def.scope,
+    cost: def.cost ?? 0,
+    input: zodValidator(schema, def.effect === 'write' ? ['idemKey'] : []),
+    handler: def.handler as Tool['handler'],
+    ...(def.title !== undefined && { title: def.title }),
+    ...(def.rules && { rules: def.rules as Tool['rules'] }),
+    ...(def.summarize && { summarize: def.summarize as Tool['summarize'] }),
+  };
+  return Object.freeze(tool);
+}
+
+/** Compiles a strict zod object into the transport-neutral validator the schema guard uses. */
+export function zodValidator(schema: ObjectSchema, alsoRequired: readonly string[] = []): InputValidator {
+  const jsonSchema = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  delete jsonSchema['$schema'];
+  jsonSchema['additionalProperties'] = false;
+  if (alsoRequired.length) {
+    const req = new Set(Array.isArray(jsonSchema['required']) ? (jsonSchema['required'] as string[]) : []);
+    for (const r of alsoRequired) req.add(r);
+    jsonSchema['required'] = [...req];
+  }
+  return {
+    jsonSchema,
+    validate(args: unknown): ValidationResult {
+      const r = schema.safeParse(args ?? {});
+      if (r.success) return { ok: true, value: r.data as Record<string, unknown> };
+      const unknownKey = r.error.issues.find((i) => i.code === 'unrecognized_keys');
+      if (unknownKey && unknownKey.code === 'unrecognized_keys') {
+        const path = [...unknownKey.path.map(String), unknownKey.keys[0] ?? '?'].map(safeName).join('.');
+        return { ok: false, code: 'UNKNOWN_FIELD', path, message: `unknown field "${path}" is not allowed` };
+      }
+      const first = r.error.issues[0]!;
+      const path = first.path.length ? first.path.map((p) => safeName(String(p))).join('.') : '(arguments)';
+      return { ok: false, code: 'INVALID_PARAMS', path, message: `invalid "${path}": ${first.message}` };
+    },
+  };
+}
+
+/** Field names come from the caller: keep them short and printable in messages. */
+function safeName(name: string): string {
+  const clean = name.replace(/[^\x20-\x7e]/g, '?').replace(/["\\]/g, '?');
+  return clean.length > 64 ? `${clean.slice(0, 61)}...` : clean;
+}

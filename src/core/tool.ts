@@ -1,0 +1,97 @@
+import type { Code } from './codes.js';
+import type { Decision } from './decision.js';
+import type { Invocation } from './invocation.js';
+import type { Principal } from './principal.js';
+
+export type Effect = 'read' | 'write';
+
+export type ValidationResult =
+  | { readonly ok: true; readonly value: Record<string, unknown> }
+  | { readonly ok: false; readonly code: Extract<Code, 'UNKNOWN_FIELD' | 'INVALID_PARAMS'>; readonly path: string; readonly message: string };
+
+/**
+ * A compiled input validator. Local tools build it from zod (`defineTool`);
+ * upstream tools will build it from JSON Schema. Guards only see this shape.
+ */
+export interface InputValidator {
+  /** Closed JSON Schema (`additionalProperties: false`) published in tools/list. */
+  readonly jsonSchema: Record<string, unknown>;
+  validate(args: unknown): ValidationResult;
+}
+
+/** What a handler gets besides its validated arguments. */
+export interface ToolContext {
+  readonly principal: Principal;
+  readonly traceId: string;
+  /** The region the call is routed to (policy obligation, else the principal's region). */
+  readonly region: string;
+  readonly signal: AbortSignal;
+  /** Epoch milliseconds by which the handler must have answered. */
+  readonly deadline: number;
+  readonly invocation: Invocation;
+}
+
+/** The one tool shape the pipeline knows. */
+export interface Tool {
+  readonly name: string;
+  readonly title?: string;
+  readonly description: string;
+  readonly effect: Effect;
+  /**
+   * The purpose grant the call needs. `{field}` placeholders are filled from the
+   * validated arguments: `flags.write:{env}`. Before the schema runs only the part
+   * before the first placeholder is checked, so a caller without any matching grant
+   * learns nothing about the arguments.
+   */
+  readonly scope: string;
+  /** Cost in USD charged against the daily budget per call. */
+  readonly cost: number;
+  readonly input: InputValidator;
+  readonly outputSchema?: Record<string, unknown>;
+  /** Tool-owned rules evaluated at the policy stage, after the schema (e.g. the prod ticket rule). */
+  readonly rules?: (args: Record<string, unknown>, invocation: Invocation) => Decision | Promise<Decision>;
+  readonly handler: (args: Record<string, unknown>, ctx: ToolContext) => Promise<Record<string, unknown>>;
+  /** Set only on the stand-in for a name this server does not serve. */
+  readonly placeholder?: true;
+  /** The text block of a successful result; JSON of the structured result when absent. */
+  readonly summarize?: (result: Record<string, unknown>) => string;
+}
+
+const PLACEHOLDER = /\{([A-Za-z0-9_]+)\}/g;
+
+/** The scope with placeholders filled in, or undefined when an argument is missing. */
+export function resolveScope(scope: string, args: Record<string, unknown>): string | undefined {
+  let missing = false;
+  const out = scope.replace(PLACEHOLDER, (_m, field: string) => {
+    const v = args[field];
+    if (typeof v !== 'string' && typeof v !== 'number') { missing = true; return ''; }
+    return String(v);
+  });
+  return missing ? undefined : out;
+}
+
+/** The fixed part of a scope (before the first placeholder); a grant matches it by prefix. */
+export function scopePrefix(scope: string): { prefix: string; exact: boolean } {
+  const i = scope.indexOf('{');
+  return i < 0 ? { prefix: scope, exact: true } : { prefix: scope.slice(0, i), exact: false };
+}
+
+/** May this principal see (and try) this tool at all? */
+export function mayReach(principal: Principal, tool: Tool): boolean {
+  const { prefix, exact } = scopePrefix(tool.scope);
+  return principal.grants.some((g) => (exact ? g === prefix : g.startsWith(prefix) && g.length > prefix.length));
+}
+
+/** The stand-in tool for a name the catalog does not hold: the catalog guard denies it. */
+export function placeholderTool(name: string): Tool {
+  return {
+    name: name.slice(0, 128),
+    description: '',
+    effect: 'write',
+    scope: '(none)',
+    cost: 0,
+    placeholder: true,
+    input: { jsonSchema: {}, validate: () => ({ ok: false, code: 'INVALID_PARAMS', path: '', message: 'unknown tool' }) },
+    handler: async () => { throw new Error('unreachable'); },
+  };
+}

@@ -1,0 +1,16 @@
+/** Palisade's public surface: the library API. Everything else is internal. */
+export { createPalisade, type Palisade, type PalisadeOptions, type CallOptions } from './palisade.js';
+export { defineTool, zodValidator, type ToolDefinition } from './core/define.js';
+export { createMcpServer, type McpServerOptions } from './transport/mcp.js';
+export { CODES, ALL_CODES, isCode, type Code } from './core/codes.js';
+export { allow, deny, type Decision, type Allow, type Deny, type Obligation, type Outcome, type StoredResult } from './core/decision.js';
+export { DenyError, FaultError, ConfigError } from './core/errors.js';
+export type { Invocation } from './core/invocation.js';
+export type { Principal } from './core/principal.js';
+export type { Tool, ToolContext, Effect, InputValidator, ValidationResult } from './core/tool.js';
+export type { Guard, Redactor, Recorder, CallRecord, Pipeline } from './core/pipeline.js';
+export { toToolResult, type ToolResult } from './core/result.js';
+export type { StateStore } from './state/store.js';
+export { createMemoryStore } from './state/memory.js';
+export { createSqliteStore } from './state/sqlite.js';
+export { loadConfig, type LoadedConfig } from './config/load.js';

@@ -1,0 +1,69 @@
+import { join } from 'node:path';
+import type { LoadedConfig } from './config/load.js';
+import type { Principal } from './core/principal.js';
+import { assertNoWildcardGrants } from './core/principal.js';
+import { createLogger, type PalisadeLogger } from './log.js';
+import { createPalisade, type Palisade } from './palisade.js';
+import { createMemoryStore } from './state/memory.js';
+import { createSqliteStore } from './state/sqlite.js';
+import type { StateStore } from './state/store.js';
+import { createSwitchboard } from './state/switches.js';
+import { createReferenceTools } from './tools/index.js';
+
+/** The development stdio principal: reaches the rules the seed's smoke tests test. */
+export const DEV_PRINCIPAL: Principal = Object.freeze({
+  id: 'agent:dev',
+  type: 'agent',
+  tenant: 'acme',
+  region: 'eu-west',
+  grants: Object.freeze(['orders.read', 'flags.read', 'flags.write:dev', 'flags.write:staging', 'flags.write:prod', 'web.fetch']),
+});
+
+/** Everything a running server holds, built once from the configuration. */
+export interface Runtime {
+  readonly loaded: LoadedConfig;
+  readonly palisade: Palisade;
+  readonly store: StateStore;
+  readonly logger: PalisadeLogger;
+  readonly stdioPrincipal: Principal;
+  close(): Promise<void>;
+}
+
+export async function openStore(loaded: LoadedConfig): Promise<StateStore> {
+  switch (loaded.config.state.backend) {
+    case 'memory': return createMemoryStore();
+    case 'sqlite': return createSqliteStore({ file: join(loaded.dataDir, 'state.db') });
+    case 'redis': throw new Error('state.backend redis is not available in this build');
+  }
+}
+
+export async function createRuntime(loaded: LoadedConfig, options: { logger?: PalisadeLogger; env?: NodeJS.ProcessEnv } = {}): Promise<Runtime> {
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? createLogger();
+  const { config } = loaded;
+  const store = await openStore(loaded);
+  const switches = await createSwitchboard(store, {
+    readOnly: config.killswitch.read_only,
+    readOnlyForced: env['MCP_READ_ONLY'] === '1' || env['MCP_READ_ONLY'] === 'true',
+    quarantine: config.killswitch.quarantine,
+    egressBlock: config.egress.block,
+  });
+  const reference = await createReferenceTools(loaded);
+  const tools = [...reference.tools];
+  const palisade = await createPalisade({ tools, store, switches, logger, env });
+  const stdioPrincipal = config.stdio.principal ?? DEV_PRINCIPAL;
+  assertNoWildcardGrants(stdioPrincipal.grants, 'stdio.principal');
+  return {
+    loaded,
+    palisade,
+    store,
+    logger,
+    stdioPrincipal,
+    async close() {
+      await palisade.close();
+      switches.close();
+      await reference.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  type ServerNotification,
+  type ServerRequest,
+  type Tool as McpTool,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { Principal } from '../core/principal.js';
+import type { Tool } from '../core/tool.js';
+import type { Palisade } from '../palisade.js';
+
+export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+export interface McpServerOptions {
+  readonly name?: string;
+  readonly version?: string;
+  /** Who is calling: fixed for stdio, from the verified token for HTTP. */
+  readonly principal: (extra: Extra) => Principal | undefined;
+  readonly transport?: string;
+  /** Session id for transports without one of their own (stdio: one per process). */
+  readonly sessionId?: string;
+  readonly instructions?: string;
+}
+
+export const PALISADE_VERSION = '0.1.0';
+
+/**
+ * An official SDK `Server` whose tools/list and tools/call go through Palisade.
+ * The low-level handlers are used so that the schema guard, not the SDK, answers
+ * bad arguments (with UNKNOWN_FIELD / INVALID_PARAMS instead of a generic -32602).
+ */
+export function createMcpServer(palisade: Palisade, options: McpServerOptions): Server {
+  const server = new Server(
+    { name: options.name ?? 'palisade', version: options.version ?? PALISADE_VERSION },
+    { capabilities: { tools: { listChanged: false } }, ...(options.instructions && { instructions: options.instructions }) },
+  );
+  const who = (extra: Extra): Principal => {
+    const p = options.principal(extra);
+    if (!p) throw new McpError(ErrorCode.InvalidRequest, 'AUTH_REQUIRED: no authenticated principal');
+    return p;
+  };
+
+  server.setRequestHandler(ListToolsRequestSchema, async (_req, extra) => ({
+    tools: palisade.visibleTools(who(extra)).map(describe),
+  }));
+
+  server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
+    const principal = who(extra);
+    const meta = (req.params._meta ?? {}) as Record<string, unknown>;
+    const sessionId = extra.sessionId ?? options.sessionId;
+    return palisade.call(principal, req.params.name, req.params.arguments ?? {}, {
+      meta,
+      signal: extra.signal,
+      transport: options.transport ?? 'mcp',
+      ...(sessionId !== undefined && { sessionId }),
+    });
+  });
+
+  return server;
+}
+
+function describe(t: Tool): McpTool {
+  return {
+    name: t.name,
+    ...(t.title !== undefined && { title: t.title }),
+    description: t.description,
+    inputSchema: t.input.jsonSchema as McpTool['inputSchema'],
+    annotations: {
+      ...(t.title !== undefined && { title: t.title }),
+      readOnlyHint: t.effect === 'read',
+      destructiveHint: false,
+      idempotentHint: t.effect === 'write',
+      openWorldHint: false,
+    },
+  };
+}
