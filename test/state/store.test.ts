@@ -1,0 +1,85 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createMemoryStore } from '../../src/state/memory.js';
+import { createSqliteStore } from '../../src/state/sqlite.js';
+import type { StateStore } from '../../src/state/store.js';
+
+function clock() {
+  let t = 1_000_000;
+  return { now: () => t, advance: (ms: number) => { t += ms; } };
+}
+
+const impls: [string, (now: () => number) => StateStore][] = [
+  ['memory', (now) => createMemoryStore({ now })],
+  ['sqlite', (now) => createSqliteStore({ file: join(mkdtempSync(join(tmpdir(), 'pal-st-')), 's.db'), now, pollMs: 10 })],
+];
+
+describe.each(impls)('%s StateStore', (_name, make) => {
+  it('get/set/del with TTL', async () => {
+    const c = clock();
+    const s = make(c.now);
+    await s.set('a', '1', 1000);
+    await s.set('b', '2');
+    expect(await s.get('a')).toBe('1');
+    c.advance(1000);
+    expect(await s.get('a')).toBeNull();
+    expect(await s.get('b')).toBe('2');
+    await s.del('b');
+    expect(await s.get('b')).toBeNull();
+    await s.close();
+  });
+
+  it('setIfAbsent only once until expiry', async () => {
+    const c = clock();
+    const s = make(c.now);
+    expect(await s.setIfAbsent('k', 'x', 500)).toBe(true);
+    expect(await s.setIfAbsent('k', 'y', 500)).toBe(false);
+    expect(await s.get('k')).toBe('x');
+    c.advance(501);
+    expect(await s.setIfAbsent('k', 'z', 500)).toBe(true);
+    await s.close();
+  });
+
+  it('incr is atomic under concurrency and keeps the first TTL', async () => {
+    const c = clock();
+    const s = make(c.now);
+    const all = await Promise.all(Array.from({ length: 50 }, () => s.incr('n', 1, 1000)));
+    expect(new Set(all).size).toBe(50);
+    expect(Math.max(...all)).toBe(50);
+    c.advance(600);
+    expect(await s.incr('n', 2, 1000)).toBe(52);
+    c.advance(400);
+    expect(await s.incr('n', 1, 1000)).toBe(1);
+    await s.close();
+  });
+
+  it('publish reaches subscribers', async () => {
+    const s = make(Date.now);
+    const got: string[] = [];
+    const off = s.subscribe('ch', (m) => got.push(m));
+    await s.publish('ch', 'hello');
+    await expect.poll(() => got, { timeout: 2000 }).toEqual(['hello']);
+    off();
+    await s.close();
+  });
+});
+
+describe('sqlite store across processes', () => {
+  it('two handles on one file see each other (kill switch path)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'pal-st2-')), 's.db');
+    const a = createSqliteStore({ file, pollMs: 10 });
+    const b = createSqliteStore({ file, pollMs: 10 });
+    const got: string[] = [];
+    b.subscribe('ch', (m) => got.push(m));
+    await a.set('x', 'y');
+    await a.publish('ch', 'm1');
+    expect(await b.get('x')).toBe('y');
+    await expect.poll(() => got, { timeout: 2000 }).toEqual(['m1']);
+    expect(await a.setIfAbsent('once', '1')).toBe(true);
+    expect(await b.setIfAbsent('once', '2')).toBe(false);
+    await a.close();
+    await b.close();
+  });
+});
