@@ -1,10 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import type { Outcome } from './core/decision.js';
 import type { Invocation } from './core/invocation.js';
 import { createPipeline, type Guard, type Logger, type Pipeline, type Recorder, type Redactor } from './core/pipeline.js';
 import { assertNoWildcardGrants, type Principal } from './core/principal.js';
 import { toToolResult, type ToolResult } from './core/result.js';
 import { mayReach, placeholderTool, resolveScope, type Tool } from './core/tool.js';
+import { ConfigSchema } from './config/schema.js';
+import { obligationRedactor } from './dlp/obligations.js';
 import { catalog } from './guards/catalog.js';
 import { idempotency, type IdempotencyOptions } from './guards/idempotency.js';
 import { killswitch } from './guards/killswitch.js';
@@ -19,6 +22,8 @@ export interface PalisadeOptions {
   readonly tools: readonly Tool[];
   /** Shared state (counters, idempotency, switches). Default: in-memory. */
   readonly store?: StateStore;
+  /** palisade.yaml content (as parsed YAML); supplies kill-switch defaults when `killswitch` is absent. */
+  readonly config?: ConfigInput;
   /** Live kill switches. Default: built on `store` from `killswitch`. */
   readonly switches?: Switchboard;
   readonly killswitch?: { readOnly?: boolean; quarantine?: readonly string[]; egressBlock?: readonly string[] };
@@ -32,6 +37,8 @@ export interface PalisadeOptions {
   readonly handlerTimeoutMs?: number;
   readonly env?: NodeJS.ProcessEnv;
 }
+
+export type ConfigInput = z.input<typeof ConfigSchema>;
 
 export interface CallOptions {
   readonly sessionId?: string;
@@ -79,7 +86,8 @@ export async function createPalisade(options: PalisadeOptions): Promise<Palisade
     tools.set(t.name, t);
   }
   const store = options.store ?? createMemoryStore();
-  const ks = options.killswitch ?? {};
+  const cfg = options.config !== undefined ? ConfigSchema.parse(options.config) : undefined;
+  const ks = options.killswitch ?? (cfg ? { readOnly: cfg.killswitch.read_only, quarantine: cfg.killswitch.quarantine, egressBlock: cfg.egress.block } : {});
   const switches = options.switches ?? await createSwitchboard(store, {
     readOnly: ks.readOnly ?? false,
     readOnlyForced: env['MCP_READ_ONLY'] === '1' || env['MCP_READ_ONLY'] === 'true',
@@ -101,7 +109,7 @@ export async function createPalisade(options: PalisadeOptions): Promise<Palisade
   ];
   const pipeline = createPipeline({
     guards,
-    ...(options.redactor && { redactor: options.redactor }),
+    redactor: options.redactor ?? obligationRedactor(),
     ...(options.recorders && { recorders: options.recorders }),
     ...(options.logger && { logger: options.logger }),
     ...(options.handlerTimeoutMs !== undefined && { handlerTimeoutMs: options.handlerTimeoutMs }),

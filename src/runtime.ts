@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { logRecorder } from './audit/log-recorder.js';
 import type { LoadedConfig } from './config/load.js';
 import type { Principal } from './core/principal.js';
 import { assertNoWildcardGrants } from './core/principal.js';
@@ -50,7 +51,7 @@ export async function createRuntime(loaded: LoadedConfig, options: { logger?: Pa
   });
   const reference = await createReferenceTools(loaded);
   const tools = [...reference.tools];
-  const palisade = await createPalisade({ tools, store, switches, logger, env });
+  const palisade = await createPalisade({ tools, store, switches, logger, env, recorders: [logRecorder(logger)] });
   const stdioPrincipal = config.stdio.principal ?? DEV_PRINCIPAL;
   assertNoWildcardGrants(stdioPrincipal.grants, 'stdio.principal');
   return {

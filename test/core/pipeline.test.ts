@@ -86,7 +86,7 @@ describe('pipeline through the SDK client (InMemoryTransport)', () => {
     const { defineTool } = await import('../../src/core/define.js');
     const slow = defineTool({
       name: 'slow', description: 'sleeps', effect: 'read', scope: 'demo.read', input: {},
-      handler: (_a, ctx) => new Promise((resolve) => { const t = setTimeout(() => resolve({}), 5000); ctx.signal.addEventListener('abort', () => clearTimeout(t)); }),
+      handler: (_a, ctx) => new Promise<Record<string, unknown>>((resolve) => { const t = setTimeout(() => resolve({}), 5000); ctx.signal.addEventListener('abort', () => clearTimeout(t)); }),
     });
     const palisade = await createPalisade({ tools: [slow], env: {}, handlerTimeoutMs: 50 });
     const r = await palisade.call(alice, 'slow', {});
