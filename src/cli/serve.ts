@@ -43,12 +43,15 @@ async function serveStdio(loaded: ReturnType<typeof loadConfig>): Promise<number
     `  Connect a desktop host with: { "mcpServers": { "team-tools": { "command": "npx", "args": ["palisade", "serve", "--stdio"] } } }\n`,
   );
   return new Promise<number>((resolve) => {
+    let stopping = false;
     const stop = async () => {
+      if (stopping) return;
+      stopping = true;
       await server.close().catch(() => undefined);
       await runtime.close().catch(() => undefined);
       resolve(0);
     };
-    transport.onclose = () => { void stop(); };
+    server.onclose = () => { void stop(); };
     process.stdin.on('end', () => { void stop(); });
     process.once('SIGINT', () => { void stop(); });
     process.once('SIGTERM', () => { void stop(); });

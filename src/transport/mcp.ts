@@ -9,9 +9,12 @@ import {
   type ServerRequest,
   type Tool as McpTool,
 } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
 import type { Principal } from '../core/principal.js';
 import type { Tool } from '../core/tool.js';
 import type { Palisade } from '../palisade.js';
+
+const LooseCallTool = z.object({ method: z.literal('tools/call'), params: z.looseObject({}) });
 
 export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -48,7 +51,10 @@ export function createMcpServer(palisade: Palisade, options: McpServerOptions): 
     tools: palisade.visibleTools(who(extra)).map(describe),
   }));
 
-  server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
+  // A loose outer schema: the SDK's own tools/call check then answers a malformed
+  // request with -32602 Invalid params, instead of the -32603 Internal error that a
+  // failed parse of the registered schema would produce.
+  server.setRequestHandler(LooseCallTool as unknown as typeof CallToolRequestSchema, async (req, extra) => {
     const principal = who(extra);
     const meta = (req.params._meta ?? {}) as Record<string, unknown>;
     const sessionId = extra.sessionId ?? options.sessionId;

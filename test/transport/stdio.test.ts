@@ -75,3 +75,31 @@ describe('palisade serve --stdio through the SDK client', () => {
     expect((await client.listTools()).tools.length).toBeGreaterThan(0);
   });
 });
+
+describe('raw stdio framing', () => {
+  it('junk lines, batches and non-object arguments get protocol errors, never a crash; stdout carries only JSON-RPC', async () => {
+    const { spawn } = await import('node:child_process');
+    const dataDir = mkdtempSync(join(tmpdir(), 'pal-raw-'));
+    const child = spawn(process.execPath, [BIN, 'serve', '--stdio'], { env: { ...process.env, PALISADE_DATA_DIR: dataDir, PALISADE_LOG_LEVEL: 'info' } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    const lines = [
+      'garbage',
+      '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"x","version":"1"}}}',
+      '[1,2,3]',
+      '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"flag.set","arguments":[1]}}',
+      `{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"orders.get","arguments":{"orderId":"${'A'.repeat(5000)}"}}}`,
+      '{"jsonrpc":"2.0","id":4,"method":"tools/list"}',
+    ];
+    child.stdin.write(lines.join('\n') + '\n');
+    await expect.poll(() => out.includes('"id":4'), { timeout: 15_000 }).toBe(true);
+    child.stdin.end();
+    await new Promise((r) => child.once('exit', r));
+    const msgs = out.trim().split('\n').map((l) => JSON.parse(l) as { id?: number; error?: { code: number }; result?: { isError?: boolean; structuredContent?: { code?: string } } });
+    expect(msgs.every((m) => (m as { jsonrpc?: string }).jsonrpc === '2.0')).toBe(true);
+    expect(msgs.find((m) => m.id === 2)?.error?.code).toBe(-32602);
+    expect(msgs.find((m) => m.id === 3)?.result?.isError).toBe(true);
+    expect(msgs.find((m) => m.id === 4)?.result).toBeDefined();
+    expect(child.exitCode).toBe(0);
+  });
+});
