@@ -1,11 +1,13 @@
 import { join } from 'node:path';
 import { logRecorder } from './audit/log-recorder.js';
 import type { LoadedConfig } from './config/load.js';
+import { ConfigError } from './core/errors.js';
 import type { Principal } from './core/principal.js';
 import { assertNoWildcardGrants } from './core/principal.js';
 import { createLogger, type PalisadeLogger } from './log.js';
 import { createPalisade, type Palisade } from './palisade.js';
 import { createMemoryStore } from './state/memory.js';
+import { createRedisStore } from './state/redis.js';
 import { createSqliteStore } from './state/sqlite.js';
 import type { StateStore } from './state/store.js';
 import { createSwitchboard } from './state/switches.js';
@@ -34,7 +36,11 @@ export async function openStore(loaded: LoadedConfig): Promise<StateStore> {
   switch (loaded.config.state.backend) {
     case 'memory': return createMemoryStore();
     case 'sqlite': return createSqliteStore({ file: join(loaded.dataDir, 'state.db') });
-    case 'redis': throw new Error('state.backend redis is not available in this build');
+    case 'redis': {
+      const url = process.env['REDIS_URL'];
+      if (!url) throw new ConfigError('state.backend is redis but REDIS_URL is not set');
+      return createRedisStore({ url });
+    }
   }
 }
 

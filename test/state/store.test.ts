@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../src/state/memory.js';
+import { createRedisStore } from '../../src/state/redis.js';
 import { createSqliteStore } from '../../src/state/sqlite.js';
 import type { StateStore } from '../../src/state/store.js';
 
@@ -15,6 +16,7 @@ const impls: [string, (now: () => number) => StateStore][] = [
   ['memory', (now) => createMemoryStore({ now })],
   ['sqlite', (now) => createSqliteStore({ file: join(mkdtempSync(join(tmpdir(), 'pal-st-')), 's.db'), now, pollMs: 10 })],
 ];
+const REDIS_URL = process.env['REDIS_URL'] ?? (process.env['CI'] === 'true' ? 'redis://127.0.0.1:6379' : undefined);
 
 describe.each(impls)('%s StateStore', (_name, make) => {
   it('get/set/del with TTL', async () => {
@@ -81,5 +83,71 @@ describe('sqlite store across processes', () => {
     expect(await b.setIfAbsent('once', '2')).toBe(false);
     await a.close();
     await b.close();
+  });
+});
+
+// Redis keeps its own clock, so TTLs are checked with short real waits instead of an injected clock.
+describe.runIf(REDIS_URL !== undefined)('redis StateStore (REDIS_URL)', () => {
+  const make = () => createRedisStore({ url: REDIS_URL!, prefix: `palisade-test:${crypto.randomUUID()}:` });
+
+  it('get/set/del, setIfAbsent and TTL', async () => {
+    const s = make();
+    await s.set('a', '1', 150);
+    expect(await s.get('a')).toBe('1');
+    expect(await s.setIfAbsent('a', '2', 150)).toBe(false);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await s.get('a')).toBeNull();
+    expect(await s.setIfAbsent('a', '3')).toBe(true);
+    await s.del('a');
+    expect(await s.get('a')).toBeNull();
+    await s.close();
+  });
+
+  it('incr is atomic across two connections and sets the TTL once', async () => {
+    const prefix = `palisade-test:${crypto.randomUUID()}:`;
+    const a = createRedisStore({ url: REDIS_URL!, prefix });
+    const b = createRedisStore({ url: REDIS_URL!, prefix });
+    const all = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).incr('n', 1, 60_000)));
+    expect(new Set(all).size).toBe(40);
+    expect(Math.max(...all)).toBe(40);
+    await a.close();
+    await b.close();
+  });
+
+  it('publish reaches a subscriber on another connection', async () => {
+    const prefix = `palisade-test:${crypto.randomUUID()}:`;
+    const a = createRedisStore({ url: REDIS_URL!, prefix });
+    const b = createRedisStore({ url: REDIS_URL!, prefix });
+    const got: string[] = [];
+    b.subscribe('ch', (m) => got.push(m));
+    await expect.poll(async () => { await a.publish('ch', 'hi'); return got.length > 0; }, { timeout: 5000, interval: 100 }).toBe(true);
+    expect(got[0]).toBe('hi');
+    await a.close();
+    await b.close();
+  });
+
+  it('a dead Redis fails the command (so guards fail closed), it does not crash', async () => {
+    const s = createRedisStore({ url: 'redis://127.0.0.1:1', commandTimeoutMs: 300 });
+    await expect(s.get('x')).rejects.toBeDefined();
+    await s.close();
+  });
+});
+
+describe.runIf(REDIS_URL !== undefined)('kill switches over Redis (fleet-wide)', () => {
+  it('a quarantine set on one instance reaches another through pub/sub', async () => {
+    const { createSwitchboard } = await import('../../src/state/switches.js');
+    const prefix = `palisade-test:${crypto.randomUUID()}:`;
+    const a = createRedisStore({ url: REDIS_URL!, prefix });
+    const b = createRedisStore({ url: REDIS_URL!, prefix });
+    const defaults = { readOnly: false, readOnlyForced: false, quarantine: [], egressBlock: [] };
+    const sa = await createSwitchboard(a, defaults, { refreshMs: 60_000 });
+    const sb = await createSwitchboard(b, defaults, { refreshMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 100)); // let b's SUBSCRIBE land
+    await sa.setQuarantined('orders.export', true);
+    await sa.setEgressBlocked('Evil.Example', true);
+    await expect.poll(() => sb.current().quarantine.has('orders.export'), { timeout: 5000 }).toBe(true);
+    await expect.poll(() => sb.current().egressBlock.has('evil.example'), { timeout: 5000 }).toBe(true);
+    sa.close(); sb.close();
+    await a.close(); await b.close();
   });
 });
