@@ -12,6 +12,8 @@ import { createSqliteStore } from './state/sqlite.js';
 import type { StateStore } from './state/store.js';
 import { createSwitchboard } from './state/switches.js';
 import { createReferenceTools } from './tools/index.js';
+import { createEgressClient, egressOptionsFromConfig } from './egress/index.js';
+import { createWebFetchTool } from './tools/web-fetch.js';
 
 /** The development stdio principal: reaches the rules the seed's smoke tests test. */
 export const DEV_PRINCIPAL: Principal = Object.freeze({
@@ -56,7 +58,9 @@ export async function createRuntime(loaded: LoadedConfig, options: { logger?: Pa
     egressBlock: config.egress.block,
   });
   const reference = await createReferenceTools(loaded);
-  const tools = [...reference.tools];
+  // One egress client for the server; the block list is read live from the switchboard on every request and hop.
+  const egress = createEgressClient(egressOptionsFromConfig(config.egress, { blocked: () => switches.current().egressBlock }));
+  const tools = [...reference.tools, createWebFetchTool({ egress, maxTextChars: config.egress.max_text_chars })];
   const palisade = await createPalisade({ tools, store, switches, logger, env, recorders: [logRecorder(logger)] });
   const stdioPrincipal = config.stdio.principal ?? DEV_PRINCIPAL;
   assertNoWildcardGrants(stdioPrincipal.grants, 'stdio.principal');
