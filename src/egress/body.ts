@@ -13,6 +13,8 @@ export type CappedBody =
 export async function readCapped(stream: Readable, cap: number, mode: 'deny' | 'truncate'): Promise<CappedBody> {
   const chunks: Buffer[] = [];
   let total = 0;
+  // Stopping early makes undici report an abort; expected here. The iterator still sees real errors.
+  stream.on('error', () => undefined);
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       if (total + chunk.length > cap) {

@@ -72,7 +72,7 @@ export function createEgressClient(options: EgressOptions = {}): EgressClient {
         });
         const location = header(res.headers, 'location');
         if (REDIRECTS.has(res.statusCode) && location !== undefined) {
-          res.body.destroy();
+          discard(res.body);
           if (hopRef.hop >= cfg.maxRedirects) return { ...refuse('EGRESS_DENIED', `more than ${cfg.maxRedirects} redirects`), hop: hopRef.hop };
           hopRef.hop++;
           if (res.statusCode === 303 && method !== 'HEAD') method = 'GET';
@@ -91,12 +91,12 @@ export function createEgressClient(options: EgressOptions = {}): EgressClient {
     const { type, charset } = parseContentType(header(res.headers, 'content-type'));
     const bodyless = method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304;
     if (!(bodyless && type === '') && !contentTypeAllowed(type, cfg.contentTypes)) {
-      res.body.destroy();
+      discard(res.body);
       return { ...refuse('EGRESS_DENIED', 'the response content type is not on the egress allow-list'), hop };
     }
     const declared = Number(header(res.headers, 'content-length') ?? NaN);
     if (cfg.onOversize === 'deny' && declared > cfg.maxBytes) {
-      res.body.destroy();
+      discard(res.body);
       return { ...refuse('PAYLOAD_TOO_LARGE', `the response is larger than ${cfg.maxBytes} bytes`), hop };
     }
     const read = await readCapped(res.body, cfg.maxBytes, cfg.onOversize);
@@ -146,6 +146,12 @@ export function createEgressClient(options: EgressOptions = {}): EgressClient {
 /** Marks the total deadline as the abort reason, so that it reads as such. */
 export class DeadlineError extends Error {
   constructor() { super('egress deadline exceeded'); this.name = 'DeadlineError'; }
+}
+
+/** Drops a body we will not read; the abort error undici raises for it is expected. */
+function discard(body: NodeJS.ReadableStream & { destroy(): void }): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
