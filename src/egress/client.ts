@@ -80,14 +80,14 @@ export function createEgressClient(options: EgressOptions = {}): EgressClient {
           current = location;
           continue;
         }
-        return await finish(target, res, method, hopRef.hop, agent);
+        return await finish(target, res, method, hopRef.hop);
       } finally {
         void agent.destroy().catch(() => undefined);
       }
     }
   }
 
-  async function finish(target: CheckedTarget, res: Awaited<ReturnType<Agent['request']>>, method: string, hop: number, _agent: Agent): Promise<EgressResult> {
+  async function finish(target: CheckedTarget, res: Awaited<ReturnType<Agent['request']>>, method: string, hop: number): Promise<EgressResult> {
     const { type, charset } = parseContentType(header(res.headers, 'content-type'));
     const bodyless = method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304;
     if (!(bodyless && type === '') && !contentTypeAllowed(type, cfg.contentTypes)) {

@@ -4,6 +4,7 @@
  */
 export { createEgressClient, type EgressClient } from './client.js';
 export { egressFindings, egressOptionsFromConfig, type EgressConfig, type Finding } from './config.js';
+export { egressFacts, type EgressFacts } from './facts.js';
 export { judgeAddress, embeddedV4, type AddressVerdict } from './address.js';
 export { normalHost, deniedName } from './names.js';
 export { IPV4_DENIED, IPV6_TABLE, DENIED_NAMES, DENIED_SUFFIXES } from './ranges.js';

@@ -24,6 +24,7 @@ beforeAll(async () => {
       return;
     }
     if (url === '/hang') return; // never answers
+    if (url === '/stall') { res.writeHead(200, { 'content-type': 'text/plain' }); res.write('partial'); return; } // body never ends
     const hop = /^\/hop\/(\d+)$/.exec(url);
     if (hop) {
       const n = Number(hop[1]);
@@ -69,6 +70,20 @@ describe('allowed fetches (loopback, test-only allowance)', () => {
     expect(r.ok && r.response.bytes).toBe(0);
   });
 
+  it('IPv6 loopback works as a literal and by name when the allowance is `true` (127/8 and ::1)', async () => {
+    const v6 = await startServer('::1', text('six'));
+    try {
+      const c = client({ testAllowLoopback: true, ports: [v6.port], resolver: tableResolver({ 'six.test': ['::1'] }) });
+      for (const u of [`http://[::1]:${v6.port}/`, `http://six.test:${v6.port}/`]) {
+        const r = await c.fetch(u);
+        expect(r.ok && r.response.address, u).toBe('::1');
+      }
+      expect(v6.hits.map((h) => h.host)).toEqual([`[::1]:${v6.port}`, `six.test:${v6.port}`]);
+    } finally {
+      await v6.close();
+    }
+  });
+
   it('the same loopback address is SSRF_BLOCKED without the allowance', async () => {
     const r = await client({ testAllowLoopback: false }).fetch(url('/hello'));
     expect(r.ok ? 'ALLOWED' : r.code).toBe('SSRF_BLOCKED');
@@ -109,6 +124,11 @@ describe('caps', () => {
     const r = await client({ timeoutMs: 300 }).fetch(url('/hang'));
     expect(r.ok ? 'ALLOWED' : r.code).toBe('UPSTREAM_ERROR');
     expect(r.ok ? '' : r.message).toMatch(/within 300 ms/);
+  });
+
+  it('the deadline covers a body that stops halfway', async () => {
+    const r = await client({ timeoutMs: 300 }).fetch(url('/stall'));
+    expect(r.ok ? 'ALLOWED' : r.code).toBe('UPSTREAM_ERROR');
   });
 
   it('the deadline covers name resolution too', async () => {
