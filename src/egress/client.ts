@@ -1,11 +1,11 @@
 import { lookup } from 'node:dns/promises';
 import type { Agent } from 'undici';
 import { DenyError, FaultError } from '../core/errors.js';
-import { compileAllowance } from './address.js';
 import { contentTypeAllowed, parseContentType, readCapped } from './body.js';
 import { pinnedAgent } from './connect.js';
-import { compileDomains, validPattern, type DomainList } from './names.js';
-import { checkUrl, resolveTarget, type EgressPolicy } from './policy.js';
+import { compileDomains, type DomainList } from './names.js';
+import { checkUrl, resolveTarget } from './policy.js';
+import { compileOptions } from './options.js';
 import { refuse, type CheckedTarget, type Checked, type EgressOptions, type EgressRequest, type EgressResponse, type EgressResult, type Resolver } from './types.js';
 import { describeFault } from './faults.js';
 
@@ -20,7 +20,6 @@ export interface EgressClient {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const HARD_MAX_REDIRECTS = 3;
 const DROPPED_HEADERS = /^(host|connection|keep-alive|proxy-.*|te|trailer|transfer-encoding|upgrade|content-length|accept-encoding)$/i;
 
 /**
@@ -33,7 +32,7 @@ const DROPPED_HEADERS = /^(host|connection|keep-alive|proxy-.*|te|trailer|transf
  * if (!r.ok) console.log(r.code); // SSRF_BLOCKED | EGRESS_DENIED | PAYLOAD_TOO_LARGE | UPSTREAM_ERROR
  */
 export function createEgressClient(options: EgressOptions = {}): EgressClient {
-  const cfg = validate(options);
+  const cfg = compileOptions(options);
   const resolver: Resolver = options.resolver ?? ((name) => lookup(name, { all: true, verbatim: true }));
   const blockedSource = options.blocked ?? (() => []);
   let lastBlocked: { src: unknown; list: DomainList } | undefined;
@@ -163,38 +162,4 @@ function cleanHeaders(h: Readonly<Record<string, string>> | undefined): Record<s
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(h ?? {})) if (!DROPPED_HEADERS.test(k) && typeof v === 'string') out[k.toLowerCase()] = v;
   return out;
-}
-
-interface Compiled extends Required<Pick<EgressOptions, 'maxBytes' | 'timeoutMs' | 'connectTimeoutMs' | 'maxRedirects' | 'contentTypes' | 'onOversize' | 'userAgent'>> {
-  readonly policy: EgressPolicy;
-  readonly ca?: string | readonly string[];
-}
-
-/** Options are checked once, here: a bad one is a programmer or config error (TypeError), never a per-request surprise. */
-function validate(o: EgressOptions): Compiled {
-  const schemes = new Set(o.schemes ?? ['https']);
-  for (const s of schemes) if (s !== 'https' && s !== 'http') throw new TypeError('egress schemes may only be https and http');
-  const ports = new Set<number>(o.ports ?? []);
-  for (const p of ports) if (!Number.isInteger(p) || p < 1 || p > 65535) throw new TypeError('egress ports must be integers 1..65535');
-  if (schemes.has('https')) ports.add(443);
-  if (schemes.has('http')) ports.add(80);
-  for (const a of o.allow ?? []) if (!validPattern(a)) throw new TypeError('egress allow-list entries must be domains or *.domain patterns');
-  const positive = (v: number | undefined, d: number, name: string) => {
-    const n = v ?? d;
-    if (!Number.isInteger(n) || n <= 0) throw new TypeError(`egress ${name} must be a positive integer`);
-    return n;
-  };
-  const loop = o.testAllowLoopback;
-  const allowance = compileAllowance(loop === true ? ['127.0.0.0/8', '::1/128'] : Array.isArray(loop) ? loop : []);
-  return {
-    policy: { schemes, ports, allow: compileDomains(o.allow ?? []), allowance },
-    maxBytes: positive(o.maxBytes, 1024 * 1024, 'maxBytes'),
-    timeoutMs: positive(o.timeoutMs, 5000, 'timeoutMs'),
-    connectTimeoutMs: positive(o.connectTimeoutMs, 3000, 'connectTimeoutMs'),
-    maxRedirects: Math.min(Math.max(0, Math.trunc(o.maxRedirects ?? HARD_MAX_REDIRECTS)), HARD_MAX_REDIRECTS),
-    contentTypes: o.contentTypes ?? ['text/*', 'application/json'],
-    onOversize: o.onOversize ?? 'truncate',
-    userAgent: o.userAgent ?? 'palisade-egress/0.1',
-    ...(o.ca !== undefined && { ca: o.ca }),
-  };
 }
