@@ -35,6 +35,8 @@ export type Decision = Allow | Deny;
 export interface StoredResult {
   readonly structuredContent: Record<string, unknown>;
   readonly text: string;
+  /** Result `_meta` entries, e.g. `palisade/untrusted` for third-party content. */
+  readonly meta?: Readonly<Record<string, unknown>>;
 }
 
 export type Outcome =

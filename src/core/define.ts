@@ -19,6 +19,10 @@ export interface ToolDefinition<S extends ObjectSchema | z.ZodRawShape, O extend
   readonly rules?: (args: InputOf<S>, invocation: Invocation) => Decision | Promise<Decision>;
   readonly handler: (args: InputOf<S>, ctx: ToolContext) => Promise<O>;
   readonly summarize?: (result: O) => string;
+  /** Talks to systems outside the operator's control (published as `openWorldHint`). */
+  readonly openWorld?: boolean;
+  /** `_meta` entries for a successful result. */
+  readonly resultMeta?: (result: O) => Record<string, unknown> | undefined;
 }
 
 export type InputOf<S> = S extends ObjectSchema ? z.output<S> : S extends z.ZodRawShape ? z.output<z.ZodObject<S>> : never;
@@ -54,6 +58,8 @@ export function defineTool<S extends ObjectSchema | z.ZodRawShape, O extends Rec
     ...(def.title !== undefined && { title: def.title }),
     ...(def.rules && { rules: def.rules as Tool['rules'] }),
     ...(def.summarize && { summarize: def.summarize as Tool['summarize'] }),
+    ...(def.resultMeta && { resultMeta: def.resultMeta as Tool['resultMeta'] }),
+    ...(def.openWorld !== undefined && { openWorld: def.openWorld }),
   };
   return Object.freeze(tool);
 }

@@ -143,7 +143,8 @@ function routedRegion(inv: Invocation): string {
 }
 
 function toStored(inv: Invocation, value: Record<string, unknown>): StoredResult {
-  return { structuredContent: value, text: inv.tool.summarize?.(value) ?? JSON.stringify(value) };
+  const meta = inv.tool.resultMeta?.(value);
+  return { structuredContent: value, text: inv.tool.summarize?.(value) ?? JSON.stringify(value), ...(meta && { meta }) };
 }
 
 function faultOutcome(err: unknown, inv: Invocation, log?: Logger): Outcome {

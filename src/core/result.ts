@@ -15,10 +15,10 @@ export const REPLAY_META_KEY = 'palisade/idempotent-replay';
 export function toToolResult(outcome: Outcome): ToolResult {
   switch (outcome.kind) {
     case 'ok': {
-      const { text, structuredContent } = outcome.result;
-      if (!outcome.replayed) return { content: [{ type: 'text', text }], structuredContent };
+      const { text, structuredContent, meta } = outcome.result;
+      if (!outcome.replayed) return { content: [{ type: 'text', text }], structuredContent, ...(meta && { _meta: { ...meta } }) };
       const replayText = text.startsWith('OK') ? `OK (idempotent)${text.slice(2)}` : `OK (idempotent): ${text}`;
-      return { content: [{ type: 'text', text: replayText }], structuredContent, _meta: { [REPLAY_META_KEY]: true } };
+      return { content: [{ type: 'text', text: replayText }], structuredContent, _meta: { ...meta, [REPLAY_META_KEY]: true } };
     }
     case 'denied': {
       const { code, message, retryAfterMs, details } = outcome.deny;

@@ -51,6 +51,10 @@ export interface Tool {
   /** Tool-owned rules evaluated at the policy stage, after the schema (e.g. the prod ticket rule). */
   readonly rules?: (args: Record<string, unknown>, invocation: Invocation) => Decision | Promise<Decision>;
   readonly handler: (args: Record<string, unknown>, ctx: ToolContext) => Promise<Record<string, unknown>>;
+  /** Talks to systems outside the operator's control (MCP `openWorldHint`). */
+  readonly openWorld?: boolean;
+  /** `_meta` entries for a successful result, e.g. marking it untrusted third-party content. */
+  readonly resultMeta?: (result: Record<string, unknown>) => Record<string, unknown> | undefined;
   /** Set only on the stand-in for a name this server does not serve. */
   readonly placeholder?: true;
   /** The text block of a successful result; JSON of the structured result when absent. */

@@ -80,7 +80,7 @@ function describe(t: Tool): McpTool {
       readOnlyHint: t.effect === 'read',
       destructiveHint: false,
       idempotentHint: t.effect === 'write',
-      openWorldHint: false,
+      openWorldHint: t.openWorld ?? false,
     },
   };
 }

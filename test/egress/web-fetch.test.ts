@@ -93,6 +93,8 @@ describe('web.fetchSafe', () => {
     expect(tool?.inputSchema).toMatchObject({ additionalProperties: false, required: ['url'] });
     const r = await client.callTool({ name: 'web.fetchSafe', arguments: { url: u() } });
     expect(r.structuredContent).toMatchObject({ status: 200, untrusted: true });
+    expect(r._meta?.['palisade/untrusted']).toBe(true);
+    expect(tool?.annotations?.openWorldHint).toBe(true);
     await close();
     await p.close();
   });
