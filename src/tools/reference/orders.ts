@@ -1,0 +1,113 @@
+import type Database from 'better-sqlite3';
+import { z } from 'zod';
+import { allow, deny } from '../../core/decision.js';
+import { defineTool } from '../../core/define.js';
+import { DenyError } from '../../core/errors.js';
+import type { Principal } from '../../core/principal.js';
+import type { Tool } from '../../core/tool.js';
+import { maskValue } from '../../dlp/obligations.js';
+
+export const PII_GRANT = 'orders.read:pii';
+const MAX_SPAN_DAYS = 92;
+
+/** A real calendar date written YYYY-MM-DD (2025-02-30 is refused). */
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD').refine((s) => {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}, 'must be a real calendar date');
+
+const ORDER_ID = /^ord_[a-z0-9]{12}$/;
+const CURSOR = /^[A-Za-z0-9_-]{1,128}$/;
+
+interface OrderRow {
+  id: string; region: string; customer_email: string; customer_phone: string;
+  amount_cents: number; currency: string; status: string; created_at: string;
+}
+
+/** Keyset cursor: the last (created_at, id) seen, base64url. Validated on the way in. */
+function encodeCursor(row: Pick<OrderRow, 'created_at' | 'id'>): string {
+  return Buffer.from(`${row.created_at}|${row.id}`).toString('base64url');
+}
+function decodeCursor(cursor: string): { date: string; id: string } | undefined {
+  const [date, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (rest.length || !date || !id || !isoDate.safeParse(date).success || !ORDER_ID.test(id)) return undefined;
+  return { date, id };
+}
+
+function present(row: OrderRow, mask: readonly string[]) {
+  return {
+    orderId: row.id,
+    region: row.region,
+    createdAt: row.created_at,
+    status: row.status,
+    amount: { cents: row.amount_cents, currency: row.currency },
+    email: mask.includes('email') ? maskValue(row.customer_email) : row.customer_email,
+    phone: mask.includes('phone') ? maskValue(row.customer_phone) : row.customer_phone,
+  };
+}
+
+const hasPii = (p: Principal) => p.grants.includes(PII_GRANT);
+
+export function ordersTools(db: Database.Database): Tool[] {
+  const page = db.prepare<[string, string, string, string, string, string, number], OrderRow>(
+    `SELECT id, region, customer_email, customer_phone, amount_cents, currency, status, created_at FROM orders
+     WHERE tenant = ? AND created_at >= ? AND created_at <= ? AND (created_at > ? OR (created_at = ? AND id > ?))
+     ORDER BY created_at, id LIMIT ?`);
+  const byId = db.prepare<[string, string], OrderRow>(
+    'SELECT id, region, customer_email, customer_phone, amount_cents, currency, status, created_at FROM orders WHERE id = ? AND tenant = ?');
+
+  const exportTool = defineTool({
+    name: 'orders.export',
+    title: 'Export orders',
+    description: 'Exports the caller tenant\'s orders between two dates (YYYY-MM-DD, at most 92 days). Emails are masked by default; '
+      + 'add "phone" to mask phones too. Unmasked emails need the orders.read:pii grant. Paginate with limit and nextCursor. '
+      + 'Example: {"from":"2025-08-25","to":"2025-08-31"}',
+    effect: 'read',
+    scope: 'orders.read',
+    cost: 0.01,
+    input: z.strictObject({
+      from: isoDate,
+      to: isoDate,
+      mask: z.array(z.enum(['email', 'phone'])).max(2).default(['email']),
+      limit: z.number().int().min(1).max(1000).default(100),
+      cursor: z.string().regex(CURSOR, 'must be a cursor returned by a previous page').refine((c) => decodeCursor(c) !== undefined, 'is not a valid cursor').optional(),
+    }).refine((a) => a.from <= a.to, { message: '"from" must not be after "to"', path: ['from'] })
+      .refine((a) => (Date.parse(a.to) - Date.parse(a.from)) / 86_400_000 <= MAX_SPAN_DAYS, { message: `the span from "from" to "to" must be at most ${MAX_SPAN_DAYS} days`, path: ['to'] }),
+    rules: (args, inv) => (!args.mask.includes('email') && !hasPii(inv.principal)
+      ? deny('rules', 'SCOPE_MISSING', `unmasked emails need the purpose grant ${PII_GRANT}`, { details: { scope: PII_GRANT } })
+      : allow('rules')),
+    async handler({ from, to, mask, limit, cursor }, ctx) {
+      // Keyset pagination on (created_at, id); without a cursor, start just before `from`.
+      const after = cursor ? decodeCursor(cursor)! : { date: from, id: '' };
+      const rows = page.all(ctx.principal.tenant, from, to, after.date, after.date, after.id, limit + 1);
+      const more = rows.length > limit;
+      const shown = rows.slice(0, limit);
+      return {
+        from, to, count: shown.length,
+        masked: [...mask],
+        rows: shown.map((r) => present(r, mask)),
+        ...(more && { nextCursor: encodeCursor(shown[shown.length - 1]!) }),
+      };
+    },
+    summarize: (r) => `OK: ${String(r['count'])} orders from ${String(r['from'])} to ${String(r['to'])}`
+      + `${(r['masked'] as string[]).length ? ` (masked: ${(r['masked'] as string[]).join(', ')})` : ''}`
+      + `${r['nextCursor'] ? '; more pages: pass nextCursor' : ''}\n${JSON.stringify(r)}`,
+  });
+
+  const getTool = defineTool({
+    name: 'orders.get',
+    title: 'Get one order',
+    description: 'Reads one order of the caller tenant by id (ord_ + 12 characters). Emails are masked without the orders.read:pii grant. Example: {"orderId":"ord_abc123def456"}',
+    effect: 'read',
+    scope: 'orders.read',
+    input: { orderId: z.string().regex(ORDER_ID, 'must be an order id (ord_ followed by 12 lower-case letters or digits)') },
+    async handler({ orderId }, ctx) {
+      const row = byId.get(orderId, ctx.principal.tenant);
+      // Absent and foreign orders answer identically: no existence leak across tenants.
+      if (!row) throw new DenyError('NOT_FOUND', 'order not found');
+      return { order: present(row, hasPii(ctx.principal) ? [] : ['email']) };
+    },
+  });
+
+  return [exportTool, getTool];
+}
