@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../config/load.js';
-import { createRuntime } from '../runtime.js';
+import { createRuntime, type RuntimeOptions } from '../runtime.js';
 import { createMcpServer } from '../transport/mcp.js';
 import { UsageError } from './main.js';
 
@@ -26,8 +26,9 @@ export async function serve(argv: string[]): Promise<number> {
   throw new UsageError('--http is not available in this build');
 }
 
-async function serveStdio(loaded: ReturnType<typeof loadConfig>): Promise<number> {
-  const runtime = await createRuntime(loaded);
+/** Serves MCP on this process's stdin/stdout until the client goes away. */
+export async function serveStdio(loaded: ReturnType<typeof loadConfig>, runtimeOptions: RuntimeOptions = {}): Promise<number> {
+  const runtime = await createRuntime(loaded, runtimeOptions);
   const { logger, stdioPrincipal } = runtime;
   const server = createMcpServer(runtime.palisade, {
     name: loaded.config.server.name,
