@@ -1,0 +1,77 @@
+import type { ServerResponse } from 'node:http';
+import type { Code } from '../core/codes.js';
+
+/**
+ * Refusals of the HTTP edge that never reach the pipeline. They are wire errors,
+ * kept apart from the decision registry (core/codes.ts) except where a decision
+ * code says exactly the same thing (AUTH_*, SCOPE_MISSING, PAYLOAD_TOO_LARGE,
+ * NOT_FOUND, CONCURRENCY_LIMITED, INTERNAL_ERROR).
+ */
+export const EDGE_CODES = {
+  HOST_NOT_ALLOWED: 'Host header is not on the allow-list',
+  ORIGIN_NOT_ALLOWED: 'Origin header is not on the allow-list',
+  PARSE_ERROR: 'body is not valid JSON',
+  INVALID_REQUEST: 'not a valid JSON-RPC request for this endpoint',
+  BATCH_TOO_LARGE: 'JSON-RPC batch over its cap',
+  METHOD_NOT_ALLOWED: 'HTTP method not allowed on this path',
+} as const;
+
+export type EdgeCode = keyof typeof EDGE_CODES | Code;
+
+/** One refusal, as data: the router turns it into a response. */
+export interface Refusal {
+  readonly status: number;
+  readonly code: EdgeCode;
+  readonly message: string;
+  /** JSON-RPC error code of the envelope (default -32000, server error). */
+  readonly rpc?: number;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export function refuse(status: number, code: EdgeCode, message: string, extra: Pick<Refusal, 'rpc' | 'headers'> = {}): Refusal {
+  return { status, code, message, ...extra };
+}
+
+/**
+ * Every error answer of the edge has one shape, the JSON-RPC error envelope the
+ * SDK's own transport errors use, with the Palisade code in `error.data.code`:
+ * `{"jsonrpc":"2.0","id":null,"error":{"code":-32000,"message":"...","data":{"code":"AUTH_REQUIRED"}}}`.
+ * A JSON-RPC client and a plain HTTP client both find the code in one place.
+ */
+export function errorBody(r: Refusal): string {
+  return JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: r.rpc ?? -32000, message: r.message, data: { code: r.code } } });
+}
+
+export function sendRefusal(res: ServerResponse, r: Refusal): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = errorBody(r);
+  res.writeHead(r.status, { ...r.headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/** `Bearer` challenge parameters (RFC 6750 section 3, RFC 9728 section 5.1). Values are ours, never the caller's. */
+export function bearerChallenge(params: { resourceMetadata: string; error?: string; scope?: string; description?: string }): string {
+  const parts = [
+    ...(params.error ? [`error="${params.error}"`] : []),
+    ...(params.scope ? [`scope="${params.scope}"`] : []),
+    ...(params.description ? [`error_description="${params.description}"`] : []),
+    `resource_metadata="${params.resourceMetadata}"`,
+  ];
+  return `Bearer ${parts.join(', ')}`;
+}
+
+/** The protected-resource metadata URL for a resource URI (RFC 9728 section 3.1: the path is appended). */
+export function metadataUrl(resource: string): string {
+  const u = new URL(resource);
+  const path = u.pathname === '/' ? '' : u.pathname.replace(/\/$/, '');
+  return `${u.origin}/.well-known/oauth-protected-resource${path}`;
+}

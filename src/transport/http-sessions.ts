@@ -1,0 +1,64 @@
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { Principal } from '../core/principal.js';
+
+/** Who a session belongs to: a later request must carry a token for the same subject and tenant. */
+export interface SessionOwner {
+  readonly sub: string;
+  readonly tenant: string;
+}
+
+export interface HttpSession {
+  readonly id: string;
+  readonly transport: StreamableHTTPServerTransport;
+  readonly server: Server;
+  readonly owner: SessionOwner;
+  lastSeen: number;
+}
+
+export function ownerOf(principal: Principal, sub: string): SessionOwner {
+  return { sub, tenant: principal.tenant };
+}
+
+export function sameOwner(a: SessionOwner, b: SessionOwner): boolean {
+  return a.sub === b.sub && a.tenant === b.tenant;
+}
+
+/**
+ * Open MCP sessions, by id. Bounded (a flood of initialize requests cannot grow
+ * it without limit) and swept: a session idle past `idleMs` is closed.
+ */
+export function createSessionTable(opts: { max: number; idleMs: number; now?: () => number }) {
+  const now = opts.now ?? Date.now;
+  const sessions = new Map<string, HttpSession>();
+
+  const close = async (s: HttpSession) => {
+    sessions.delete(s.id);
+    await s.transport.close().catch(() => undefined);
+    await s.server.close().catch(() => undefined);
+  };
+  const sweep = setInterval(() => {
+    const cutoff = now() - opts.idleMs;
+    for (const s of sessions.values()) if (s.lastSeen < cutoff) void close(s);
+  }, Math.min(opts.idleMs, 60_000));
+  sweep.unref();
+
+  return {
+    get size() { return sessions.size; },
+    full: () => sessions.size >= opts.max,
+    get(id: string): HttpSession | undefined {
+      const s = sessions.get(id);
+      if (s) s.lastSeen = now();
+      return s;
+    },
+    add(s: HttpSession) { sessions.set(s.id, s); },
+    remove(id: string) { sessions.delete(id); },
+    close,
+    async closeAll() {
+      clearInterval(sweep);
+      await Promise.all([...sessions.values()].map(close));
+    },
+  };
+}
+
+export type SessionTable = ReturnType<typeof createSessionTable>;
