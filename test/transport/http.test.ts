@@ -135,7 +135,7 @@ describe('HTTP hygiene', () => {
   });
 
   it('bad Host: 403 HOST_NOT_ALLOWED (DNS rebinding)', async () => {
-    for (const host of ['evil.example', 'evil.example:443', '127.0.0.1.evil.example', 'localhost.']) {
+    for (const host of ['evil.example', 'evil.example:443', '127.0.0.1.evil.example', 'localhost.evil.example', '[::2]']) {
       const r = await raw(edge.url, ca, { headers: { ...MCP_HEADERS, ...bearer(), Host: host }, body: JSON.stringify(INIT) });
       expect(r.status, host).toBe(403);
       expect(r.json().error?.data?.code).toBe('HOST_NOT_ALLOWED');
