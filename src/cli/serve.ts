@@ -22,8 +22,13 @@ export async function serve(argv: string[]): Promise<number> {
   });
   if (values.stdio && values.http) throw new UsageError('choose one of --stdio and --http');
   const loaded = loadConfig(values.config !== undefined ? { file: values.config } : {});
-  if (!values.http) return serveStdio(loaded);
-  throw new UsageError('--http is not available in this build');
+  if (values.stdio) return serveStdio(loaded);
+  // Neither flag: HTTP, so that `npm start` serves HTTPS on loopback (issue 3).
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!/^\d{1,5}$/.test(values.port!) || port > 65535)) throw new UsageError('--port must be a number 0..65535');
+  if (values.host !== undefined && !/^[A-Za-z0-9.:[\]-]{1,253}$/.test(values.host)) throw new UsageError('--host must be a host name or IP address');
+  const { serveHttp } = await import('./serve-http.js');
+  return serveHttp(loaded, { ...(values.host !== undefined && { host: values.host.replace(/^\[|\]$/g, '') }), ...(port !== undefined && { port }) });
 }
 
 /** Serves MCP on this process's stdin/stdout until the client goes away. */

@@ -83,3 +83,16 @@ const MESSAGES = {
 function safeMessage(message: string, code: keyof typeof MESSAGES): string {
   return typeof message === 'string' && message.length <= 200 && /^[\x20-\x7E]*$/.test(message) && message.length > 0 ? message : MESSAGES[code];
 }
+
+/**
+ * `auth.mode: none` (development, loopback only): every request acts as one
+ * configured principal. Never used when a token issuer is configured.
+ */
+export function staticAuthenticator(principal: Principal, resource: string): EdgeAuthenticator {
+  return {
+    async authenticate() {
+      return { ok: true, principal, token: { jti: 'none', sub: principal.id, exp: Math.floor(Date.now() / 1000) + 600, scopes: [...principal.grants] } };
+    },
+    metadata: () => ({ resource, authorization_servers: [], scopes_supported: [...principal.grants], bearer_methods_supported: ['header'] }),
+  };
+}
