@@ -89,15 +89,22 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpEdge> {
       sendRefusal(res, refuse(403, 'INTERNAL_ERROR', 'the request could not be processed'));
     });
   };
-  const server = tls ? createHttps(tlsServerOptions(tls), handler) : createHttp(handler);
-  server.headersTimeout = o.headersTimeoutMs ?? 10_000;
+  const headersTimeout = o.headersTimeoutMs ?? 10_000;
+  // Node checks the header/request deadlines on this interval (default 30 s): keep it well under the deadline.
+  const timing = { connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))) };
+  const server = tls ? createHttps({ ...tlsServerOptions(tls), ...timing }, handler) : createHttp(timing, handler);
+  server.headersTimeout = headersTimeout;
   server.requestTimeout = o.requestTimeoutMs ?? 60_000;
   server.keepAliveTimeout = 5_000;
   server.maxHeadersCount = 100;
   const sockets = new Set<Socket>();
   server.on(tls ? 'secureConnection' : 'connection', (s: Socket) => { sockets.add(s); s.once('close', () => sockets.delete(s)); });
   server.on('tlsClientError', (err: Error) => log?.warn({ err: err.message }, 'TLS handshake refused'));
-  server.on('clientError', (_err: Error, socket: Socket) => { if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n'); else socket.destroy(); });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    // Malformed HTTP never reaches route(): answer it here, still 4xx (slow headers 408, huge headers 431).
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`); else socket.destroy();
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -68,3 +68,24 @@ describe('faults at the edge', () => {
     }), { numRuns: 150 });
   });
 });
+
+describe('timeouts', () => {
+  it('a client that never finishes its headers is cut off (slowloris)', async () => {
+    const { palisade } = await fixturePalisade();
+    const slow = await startHttpServer({
+      palisade, authenticator: stubAuthenticator(), host: '127.0.0.1', port: 0, headersTimeoutMs: 300, requestTimeoutMs: 600,
+      tls: { files: { cert: pki.files.cert, key: pki.files.key }, minVersion: 'TLSv1.2', mtls: false },
+    });
+    const { connect } = await import('node:tls');
+    const answer = await new Promise<string>((resolve, reject) => {
+      const s = connect({ host: '127.0.0.1', port: slow.port, ca: pki.ca.cert, servername: 'localhost' }, () => s.write('POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n'));
+      let got = '';
+      s.on('data', (c: Buffer) => { got += c.toString(); });
+      s.on('close', () => resolve(got));
+      s.on('error', reject);
+      setTimeout(() => { s.destroy(); reject(new Error('not cut off')); }, 10_000).unref();
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    await slow.close();
+  });
+});
