@@ -2,6 +2,8 @@
 export { createPalisade, type Palisade, type PalisadeOptions, type CallOptions } from './palisade.js';
 export { defineTool, zodValidator, type ToolDefinition } from './core/define.js';
 export { createMcpServer, type McpServerOptions } from './transport/mcp.js';
+export { startHttpServer, type HttpServerOptions, type HttpEdge, type EdgeAuthenticator, type EdgeAuthResult } from './transport/http.js';
+export type { TlsSettings, TlsFiles } from './transport/tls.js';
 export { CODES, ALL_CODES, isCode, type Code } from './core/codes.js';
 export { allow, deny, type Decision, type Allow, type Deny, type Obligation, type Outcome, type StoredResult } from './core/decision.js';
 export { DenyError, FaultError, ConfigError } from './core/errors.js';
