@@ -70,6 +70,14 @@ export function isLoopbackHost(host: string): boolean {
  *   -> session ownership -> insufficient_scope -> SDK transport -> Palisade pipeline.
  * An unexpected fault at the edge fails closed with 403 INTERNAL_ERROR: no input
  * yields a 5xx (only /readyz answers 503, when the server itself is not ready).
+ *
+ * @example
+ * const edge = await startHttpServer({
+ *   palisade, host: '127.0.0.1', port: 8443,
+ *   tls: { files: { cert: 'cert.pem', key: 'key.pem' }, minVersion: 'TLSv1.2', mtls: false },
+ *   authenticator: (resource) => authenticatorFromConfig(loaded, { store, secrets, resource, scopesSupported }),
+ * });
+ * // edge.url === 'https://127.0.0.1:8443/mcp'; await edge.close() drains sessions.
  */
 export async function startHttpServer(o: HttpServerOptions): Promise<HttpEdge> {
   const tls = o.tls;
