@@ -1,0 +1,92 @@
+import { createPublicKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { createLocalJWKSet, createRemoteJWKSet, type JWK } from 'jose';
+import type { LoadedConfig } from '../config/load.js';
+import { ConfigError } from '../core/errors.js';
+import type { SecretsProvider } from '../secrets/index.js';
+import type { StateStore } from '../state/store.js';
+import { loadOrCreateDevIssuer } from './dev-issuer.js';
+import { createAuthenticator, type Authenticator, type TrustedIssuer } from './verify.js';
+
+export { createAuthenticator, type AuthResult, type Authenticator, type AuthenticatorOptions, type ProtectedResourceMetadata, type TrustedIssuer } from './verify.js';
+export { DEV_ISSUER, loadOrCreateDevIssuer, type DevIssuer, type MintClaims } from './dev-issuer.js';
+
+/** The resource URI tokens must name as `aud`: `server.http.public_url`, else `https://<host>:<port>/mcp`. */
+export function resourceUri(loaded: LoadedConfig): string {
+  const http = loaded.config.server.http;
+  if (http.public_url) return http.public_url;
+  const host = http.host.includes(':') ? `[${http.host}]` : http.host;
+  return `${http.insecure_http ? 'http' : 'https'}://${host}:${http.port}/mcp`;
+}
+
+export interface AuthDeps {
+  readonly store: StateStore;
+  readonly secrets: SecretsProvider;
+  readonly resource: string;
+  readonly scopesSupported: string[];
+  readonly now?: () => number;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The authenticator the configuration describes: `auth.issuers` (JWKS URL or public key
+ * files), the baseline's TTL and replay window, `auth.replay`, `auth.claims`. With no
+ * issuers configured outside production, the development issuer of the data directory.
+ */
+export async function authenticatorFromConfig(loaded: LoadedConfig, deps: AuthDeps): Promise<Authenticator> {
+  const { config, baseline } = loaded;
+  const env = deps.env ?? process.env;
+  const where = loaded.file ?? '(embedded default)';
+  const base = loaded.file ? dirname(loaded.file) : process.cwd();
+  let issuers: TrustedIssuer[];
+  if (config.auth.issuers.length === 0) {
+    if (env['NODE_ENV'] === 'production') throw new ConfigError(`${where}: auth.issuers: at least one trusted issuer is required in production`);
+    const dev = await loadOrCreateDevIssuer(loaded.dataDir);
+    issuers = [{ issuer: dev.issuer, keys: createLocalJWKSet(dev.publicJwks) }];
+  } else {
+    issuers = config.auth.issuers.map((i, n) => {
+      if (i.jwks_uri) return { issuer: i.issuer, keys: createRemoteJWKSet(new URL(i.jwks_uri), { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 600_000 }) };
+      if (i.public_keys?.length) {
+        const keys = i.public_keys.map((f) => publicJwk(isAbsolute(f) ? f : resolve(base, f), `${where}: auth.issuers.${n}.public_keys`));
+        return { issuer: i.issuer, keys: createLocalJWKSet({ keys }) };
+      }
+      throw new ConfigError(`${where}: auth.issuers.${n}: jwks_uri or public_keys is required`);
+    });
+  }
+  const hsSecret = config.auth.hs_secret ? new TextEncoder().encode(await deps.secrets.get(config.auth.hs_secret)) : undefined;
+  if (hsSecret && hsSecret.length < 32) throw new ConfigError(`${where}: auth.hs_secret: the HS256 key must be at least 32 bytes`);
+  const algorithms = config.auth.algorithms.filter((a) => a !== 'HS256');
+  try {
+    return createAuthenticator({
+      resource: deps.resource,
+      issuers,
+      algorithms,
+      ...(hsSecret && { hsSecret }),
+      maxTtlSeconds: baseline.auth.max_ttl_seconds,
+      clockSkewSeconds: config.auth.clock_skew_seconds,
+      replay: config.auth.replay,
+      replayWindowMs: baseline.auth.replay_window_minutes * 60_000,
+      store: deps.store,
+      claims: { tenant: config.auth.claims.tenant, region: config.auth.claims.region, actorType: config.auth.claims.actor_type },
+      scopesSupported: deps.scopesSupported,
+      resourceName: config.server.name,
+      ...(deps.now && { now: deps.now }),
+    });
+  } catch (err) {
+    throw new ConfigError(`${where}: auth.algorithms: ${(err as Error).message}`);
+  }
+}
+
+/** A public key file: PEM (SPKI or certificate) or a JWK JSON document. */
+function publicJwk(file: string, where: string): JWK {
+  let text: string;
+  try { text = readFileSync(file, 'utf8'); } catch { throw new ConfigError(`${where}: cannot read ${file}`); }
+  try {
+    const jwk = text.trim().startsWith('{') ? (JSON.parse(text) as JWK) : (createPublicKey(text).export({ format: 'jwk' }) as JWK);
+    if ('d' in jwk || jwk.kty === 'oct') throw new Error('not a public key');
+    return jwk;
+  } catch {
+    throw new ConfigError(`${where}: ${file} is not a public key (PEM or JWK)`);
+  }
+}

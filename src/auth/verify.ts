@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { Principal } from '../core/principal.js';
+import type { StateStore } from '../state/store.js';
+
+export type AuthCode = 'AUTH_REQUIRED' | 'AUTH_INVALID' | 'AUTH_REPLAY';
+
+export type AuthResult =
+  | { ok: true; principal: Principal; token: { jti: string; exp: number; scopes: string[]; sub: string } }
+  | { ok: false; code: AuthCode; message: string };
+
+export interface ProtectedResourceMetadata {
+  resource: string;
+  authorization_servers: string[];
+  scopes_supported: string[];
+  bearer_methods_supported: ['header'];
+  resource_name?: string;
+}
+
+export interface Authenticator {
+  /** `authorization`: the raw header. `sessionId`: the MCP session (for initialize, the id about to be assigned). */
+  authenticate(authorization: string | undefined, context: { sessionId: string | undefined }): Promise<AuthResult>;
+  metadata(): ProtectedResourceMetadata;
+}
+
+export interface TrustedIssuer {
+  readonly issuer: string;
+  /** Keys: a remote JWKS (createRemoteJWKSet) or local ones (createLocalJWKSet). */
+  readonly keys: JWTVerifyGetKey;
+}
+
+export interface AuthenticatorOptions {
+  /** This server's resource URI; tokens must name exactly it as `aud`. */
+  readonly resource: string;
+  readonly issuers: readonly TrustedIssuer[];
+  /** Asymmetric algorithms accepted. */
+  readonly algorithms: readonly string[];
+  /** HS256 only when set explicitly (a secret from the secrets provider). */
+  readonly hsSecret?: Uint8Array;
+  readonly maxTtlSeconds: number;
+  readonly clockSkewSeconds: number;
+  readonly replay: 'session' | 'single-use';
+  readonly replayWindowMs: number;
+  readonly store: StateStore;
+  readonly claims: { readonly tenant: string; readonly region: string; readonly actorType: string };
+  readonly scopesSupported: readonly string[];
+  readonly resourceName?: string;
+  readonly now?: () => number;
+}
+
+const MAX_TOKEN_BYTES = 8192;
+const ASYMMETRIC = new Set(['EdDSA', 'Ed25519', 'ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512']);
+/** Header parameters that carry or point at key material: an attacker's key is never trusted. */
+const KEY_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'] as const;
+const SCOPE = /^[A-Za-z0-9_.:-]{1,128}$/;
+const TYP_OK = new Set(['at+jwt', 'application/at+jwt', 'jwt']);
+
+const fail = (code: AuthCode, message: string): AuthResult => ({ ok: false, code, message });
+
+/**
+ * OAuth 2.1 resource-server token verification for MCP (RFC 9068 access tokens,
+ * RFC 8707 audience). Every refusal is data with a stable code; messages never
+ * include the token or claim values.
+ */
+export function createAuthenticator(o: AuthenticatorOptions): Authenticator {
+  const now = o.now ?? Date.now;
+  for (const a of o.algorithms) if (!ASYMMETRIC.has(a)) throw new TypeError(`algorithm ${a} is not an asymmetric JWS algorithm; configure HS256 through auth.hs_secret`);
+  const algorithms = [...o.algorithms, ...(o.hsSecret ? ['HS256'] : [])];
+  const byIssuer = new Map(o.issuers.map((i) => [i.issuer, i]));
+  const skew = Math.min(o.clockSkewSeconds, 60);
+
+  async function verify(token: string, sessionId: string | undefined): Promise<AuthResult> {
+    if (Buffer.byteLength(token) > MAX_TOKEN_BYTES) return fail('AUTH_INVALID', 'token too large');
+    if (token.split('.').length !== 3) return fail('AUTH_INVALID', 'not a signed JWT (JWS compact serialization)');
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    let unverified: JWTPayload;
+    try {
+      header = decodeProtectedHeader(token);
+      unverified = decodeJwt(token);
+    } catch {
+      return fail('AUTH_INVALID', 'token is not a well-formed JWT');
+    }
+    if (typeof header.alg !== 'string' || !algorithms.includes(header.alg)) return fail('AUTH_INVALID', 'token algorithm is not allowed');
+    if (KEY_HEADERS.some((h) => h in header)) return fail('AUTH_INVALID', 'key material in the token header is not trusted');
+    if (header.typ !== undefined && !TYP_OK.has(String(header.typ).toLowerCase())) return fail('AUTH_INVALID', 'token type is not an access token');
+    const trusted = typeof unverified.iss === 'string' ? byIssuer.get(unverified.iss) : undefined;
+    if (!trusted) return fail('AUTH_INVALID', 'issuer is not trusted');
+
+    let payload: JWTPayload;
+    try {
+      const key = header.alg === 'HS256' ? o.hsSecret! : trusted.keys;
+      ({ payload } = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], {
+        issuer: trusted.issuer,
+        audience: o.resource,
+        algorithms,
+        clockTolerance: skew,
+        currentDate: new Date(now()),
+        requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat', 'jti'],
+      }));
+    } catch (err) {
+      return fail('AUTH_INVALID', joseReason(err));
+    }
+    // A token for several audiences could be replayed at the others: one audience only.
+    if (Array.isArray(payload.aud) && payload.aud.length !== 1) return fail('AUTH_INVALID', 'token must name this resource as its only audience');
+    const t = Math.floor(now() / 1000);
+    const { exp, iat, jti, sub } = payload as Required<Pick<JWTPayload, 'exp' | 'iat' | 'jti' | 'sub'>>;
+    if (iat > t + skew) return fail('AUTH_INVALID', 'token issued in the future');
+    if (exp - iat > o.maxTtlSeconds) return fail('AUTH_INVALID', `token lifetime exceeds ${o.maxTtlSeconds} s`);
+    if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256) return fail('AUTH_INVALID', 'jti claim is invalid');
+    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256) return fail('AUTH_INVALID', 'sub claim is invalid');
+
+    const scopes = scopesOf(payload);
+    if (scopes === undefined) return fail('AUTH_INVALID', 'scope claim is malformed');
+    if (scopes.some((s) => s.includes('*'))) return fail('AUTH_INVALID', 'wildcard scopes are not allowed');
+    if (scopes.some((s) => !SCOPE.test(s))) return fail('AUTH_INVALID', 'scope claim is malformed');
+    const tenant = payload[o.claims.tenant];
+    if (typeof tenant !== 'string' || !tenant || tenant.length > 128) return fail('AUTH_INVALID', `claim ${o.claims.tenant} (tenant) is required`);
+    const region = payload[o.claims.region];
+    const act = payload[o.claims.actorType];
+
+    const replay = await checkReplay(trusted.issuer, jti, sessionId);
+    if (replay) return replay;
+    return {
+      ok: true,
+      principal: {
+        id: sub,
+        type: typeof act === 'string' && act ? act.slice(0, 64) : 'agent',
+        tenant,
+        region: typeof region === 'string' && region ? region.slice(0, 64) : 'unspecified',
+        grants: scopes,
+      },
+      token: { jti, exp, scopes, sub },
+    };
+  }
+
+  /** Session mode: a jti binds to the first session that used it. Single-use: a jti is good once. */
+  async function checkReplay(iss: string, jti: string, sessionId: string | undefined): Promise<AuthResult | undefined> {
+    const key = `jti:${createHash('sha256').update(`${iss}\n${jti}`).digest('hex')}`;
+    const owner = o.replay === 'session' && sessionId !== undefined ? `s:${sessionId}` : `once:${now()}:${Math.random()}`;
+    if (await o.store.setIfAbsent(key, owner, o.replayWindowMs)) return undefined;
+    if (o.replay === 'session' && sessionId !== undefined && (await o.store.get(key)) === owner) return undefined;
+    return fail('AUTH_REPLAY', o.replay === 'session' ? 'token already used on another session' : 'token already used');
+  }
+
+  return {
+    async authenticate(authorization, context) {
+      // No header, another scheme, or "Bearer" with nothing after it: no bearer token was sent.
+      const [scheme, token, ...rest] = (authorization ?? '').trim().split(/[ ]+/);
+      if (scheme?.toLowerCase() !== 'bearer' || !token) return fail('AUTH_REQUIRED', 'bearer token required');
+      if (rest.length) return fail('AUTH_INVALID', 'malformed bearer token');
+      return verify(token, context.sessionId);
+    },
+    metadata: () => ({
+      resource: o.resource,
+      authorization_servers: o.issuers.map((i) => i.issuer),
+      scopes_supported: [...o.scopesSupported],
+      bearer_methods_supported: ['header'],
+      ...(o.resourceName !== undefined && { resource_name: o.resourceName }),
+    }),
+  };
+}
+
+function scopesOf(p: JWTPayload): string[] | undefined {
+  if (typeof p['scope'] === 'string') return p['scope'].split(' ').filter(Boolean);
+  if (p['scope'] !== undefined) return undefined;
+  const scp = p['scp'];
+  if (scp === undefined) return [];
+  if (Array.isArray(scp) && scp.every((s) => typeof s === 'string')) return scp as string[];
+  if (typeof scp === 'string') return scp.split(' ').filter(Boolean);
+  return undefined;
+}
+
+function joseReason(err: unknown): string {
+  if (err instanceof errors.JWTExpired) return 'token expired';
+  if (err instanceof errors.JWTClaimValidationFailed) return `claim ${err.claim} is missing or invalid`;
+  if (err instanceof errors.JWSSignatureVerificationFailed) return 'signature verification failed';
+  if (err instanceof errors.JWKSNoMatchingKey) return 'no trusted key matches the token';
+  if (err instanceof errors.JOSEAlgNotAllowed) return 'token algorithm is not allowed';
+  if (err instanceof errors.JWKSTimeout) return 'issuer keys could not be fetched in time';
+  return 'token could not be verified';
+}
