@@ -74,16 +74,15 @@ async function main() {
   const noAuth = await overHttp('HTTPS + edge, static principal (no token check)', staticAuthenticator(principal, 'https://127.0.0.1/mcp'), async () => 'x');
   let jwt: number | undefined;
   try {
-    const spec = '../src/auth/index.js';
-    const auth = await import(spec);
+    const auth = await import('../src/auth/index.js');
     const { loadConfig } = await import('../src/config/load.js');
     const { createMemoryStore } = await import('../src/state/memory.js');
     const dataDir = mkdtempSync(join(tmpdir(), 'pal-bench-auth-'));
     const loaded = loadConfig({ env: { PALISADE_DATA_DIR: dataDir } });
     const issuer = await auth.loadOrCreateDevIssuer(dataDir);
-    const secretsMod = await import('../src/secrets/index.js' as string);
+    const secretsMod = await import('../src/secrets/index.js');
     jwt = await overHttp('HTTPS + edge + JWT verification (ES256, jti replay)', (resource: string) => auth.authenticatorFromConfig(loaded, {
-      store: createMemoryStore(), secrets: secretsMod.secretsFromConfig(loaded), resource, scopesSupported: ['bench.read'],
+      store: createMemoryStore(), secrets: secretsMod.secretsFromConfig(loaded, {}), resource, scopesSupported: ['bench.read'],
     }), (resource) => issuer.mint({ sub: 'agent:bench', tenant: 'acme', region: 'eu-west', scopes: ['bench.read'], ttlSeconds: 600, audience: resource }));
   } catch (err) {
     console.log(`(JWT run skipped: ${(err as Error).message.split('\n')[0]})`);

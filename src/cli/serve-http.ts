@@ -1,19 +1,11 @@
+import { authenticatorFromConfig, loadOrCreateDevIssuer } from '../auth/index.js';
 import type { LoadedConfig } from '../config/load.js';
+import { secretsFromConfig } from '../secrets/index.js';
 import { DEV_PRINCIPAL, createRuntime, type Runtime } from '../runtime.js';
 import { staticAuthenticator, type EdgeAuthenticator } from '../transport/http-auth.js';
 import { devCertPaths } from '../transport/certs.js';
 import { startHttpServer } from '../transport/http.js';
 import { edgeSettingsFromConfig } from '../transport/http-options.js';
-
-interface AuthModule {
-  authenticatorFromConfig(loaded: LoadedConfig, deps: { store: Runtime['store']; secrets: unknown; resource: string; scopesSupported: string[] }): Promise<EdgeAuthenticator>;
-  loadOrCreateDevIssuer(dataDir: string): Promise<{ issuer: string; mint(claims: { sub: string; tenant: string; region?: string; scopes: string[]; ttlSeconds?: number; audience: string }): Promise<string> }>;
-}
-interface SecretsModule { secretsFromConfig(loaded: LoadedConfig, env?: NodeJS.ProcessEnv): unknown }
-
-// Loaded lazily: the JWT authenticator and secrets providers live in src/auth and src/secrets.
-const AUTH = '../auth/index.js';
-const SECRETS = '../secrets/index.js';
 
 /** Scopes to advertise: fixed tool scopes, plus the configured principal's grants for templated ones. */
 function scopesSupported(runtime: Runtime): string[] {
@@ -29,6 +21,8 @@ function scopesSupported(runtime: Runtime): string[] {
 /** `palisade serve --http` (and `serve` without a flag): Streamable HTTP over TLS until SIGINT/SIGTERM. */
 export async function serveHttp(loaded: LoadedConfig, overrides: { host?: string; port?: number }): Promise<number> {
   const settings = await edgeSettingsFromConfig(loaded, overrides);
+  // Before anything starts: env secrets in production are refused here (exit 2).
+  const secrets = secretsFromConfig(loaded);
   const runtime = await createRuntime(loaded);
   const { logger } = runtime;
   let mint: ((audience: string) => Promise<string>) | undefined;
@@ -41,13 +35,11 @@ export async function serveHttp(loaded: LoadedConfig, overrides: { host?: string
       ready: async () => { await runtime.store.get('palisade:readyz'); return true; },
       authenticator: async (resource) => {
         if (loaded.config.auth.mode === 'none') return staticAuthenticator(runtime.stdioPrincipal, resource);
-        const auth = await import(AUTH) as AuthModule;
-        const secrets = (await import(SECRETS) as SecretsModule).secretsFromConfig(loaded);
         if (loaded.development) {
-          const issuer = await auth.loadOrCreateDevIssuer(loaded.dataDir);
+          const issuer = await loadOrCreateDevIssuer(loaded.dataDir);
           mint = (audience) => issuer.mint({ sub: DEV_PRINCIPAL.id, tenant: DEV_PRINCIPAL.tenant, region: DEV_PRINCIPAL.region, scopes: [...DEV_PRINCIPAL.grants], ttlSeconds: 600, audience });
         }
-        return auth.authenticatorFromConfig(loaded, { store: runtime.store, secrets, resource, scopesSupported: scopesSupported(runtime) });
+        return authenticatorFromConfig(loaded, { store: runtime.store, secrets, resource, scopesSupported: scopesSupported(runtime) });
       },
     });
   } catch (err) {

@@ -122,7 +122,14 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpEdge> {
   const hostInUrl = o.host.includes(':') ? `[${o.host}]` : o.host;
   const url = `${tls ? 'https' : 'http'}://${hostInUrl}:${port}${MCP_PATH}`;
   const resource = o.publicUrl ?? url;
-  const auth = typeof o.authenticator === 'function' ? await o.authenticator(resource) : o.authenticator;
+  let auth: EdgeAuthenticator;
+  try {
+    auth = typeof o.authenticator === 'function' ? await o.authenticator(resource) : o.authenticator;
+  } catch (err) {
+    // A configuration problem of the authenticator: stop listening so the process can exit 2.
+    await new Promise<void>((r) => server.close(() => r()));
+    throw err;
+  }
   const hosts = new Set([...LOOPBACK_NAMES, ...(isWildcard(o.host) ? [] : [normalizeHostEntry(o.host)]), normalizeHostEntry(new URL(resource).hostname), ...(o.allowedHosts ?? []).map(normalizeHostEntry)]);
   const origins = new Set([new URL(resource).origin, ...(o.allowedOrigins ?? []).map((s) => s.trim().toLowerCase().replace(/\/$/, ''))]);
   state = { auth, resource, metadataUrl: metadataUrl(resource), hosts, origins };
