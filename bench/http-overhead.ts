@@ -3,7 +3,7 @@
  * check + SDK Streamable HTTP transport) against the same call in process.
  * `node --import tsx bench/http-overhead.ts` (BENCH_N=2000 by default).
  * With src/auth present, the authenticated run verifies real ES256 JWTs from
- * the development issuer (jose), one token per session.
+ * the development issuer (jose), one token per session; authenticate() is also timed alone.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,7 +81,10 @@ async function main() {
     const loaded = loadConfig({ env: { PALISADE_DATA_DIR: dataDir } });
     const issuer = await auth.loadOrCreateDevIssuer(dataDir);
     const secretsMod = await import('../src/secrets/index.js');
-    jwt = await overHttp('HTTPS + edge + JWT verification (ES256, jti replay)', (resource: string) => auth.authenticatorFromConfig(loaded, {
+    const alone = await auth.authenticatorFromConfig(loaded, { store: createMemoryStore(), secrets: secretsMod.secretsFromConfig(loaded, {}), resource: 'https://bench/mcp', scopesSupported: [] });
+    const tk = `Bearer ${await issuer.mint({ sub: 'agent:bench', tenant: 'acme', scopes: ['bench.read'], ttlSeconds: 600, audience: 'https://bench/mcp' })}`;
+    await time('authenticate() alone (verify + jti check, memory store)', () => alone.authenticate(tk, { sessionId: 's1' }));
+    jwt = await overHttp('HTTPS + edge + JWT verification (EdDSA, jti binding)', (resource: string) => auth.authenticatorFromConfig(loaded, {
       store: createMemoryStore(), secrets: secretsMod.secretsFromConfig(loaded, {}), resource, scopesSupported: ['bench.read'],
     }), (resource) => issuer.mint({ sub: 'agent:bench', tenant: 'acme', region: 'eu-west', scopes: ['bench.read'], ttlSeconds: 600, audience: resource }));
   } catch (err) {
