@@ -1,6 +1,48 @@
+import { parseArgs } from 'node:util';
+import { loadOrCreateDevIssuer, resourceUri } from '../auth/index.js';
+import { loadConfig } from '../config/load.js';
+import { DEV_PRINCIPAL } from '../runtime.js';
 import { UsageError } from './main.js';
 
-/** `palisade token`: filled in by its issue. */
-export async function token(_argv: string[]): Promise<number> {
-  throw new UsageError('token is not available in this build yet');
+const SCOPE = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/**
+ * `palisade token [--sub S] [--tenant T] [--region R] [--scope S ...] [--ttl SECONDS] [--aud URL] [--config FILE]`
+ * Mints a token from the development issuer and prints it alone on stdout, so that
+ * `$(palisade token ...)` works. Refused when NODE_ENV=production.
+ */
+export async function token(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      sub: { type: 'string' }, tenant: { type: 'string' }, region: { type: 'string' },
+      scope: { type: 'string', multiple: true }, ttl: { type: 'string' }, aud: { type: 'string' },
+      actor: { type: 'string' }, config: { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (process.env['NODE_ENV'] === 'production') throw new UsageError('the development issuer is disabled when NODE_ENV=production; use your identity provider');
+  const loaded = loadConfig(values.config !== undefined ? { file: values.config } : {});
+  const max = loaded.baseline.auth.max_ttl_seconds;
+  const ttl = values.ttl === undefined ? Math.min(600, max) : Number(values.ttl);
+  if (!Number.isInteger(ttl) || ttl < 1) throw new UsageError('--ttl must be a whole number of seconds');
+  if (ttl > max) throw new UsageError(`--ttl ${ttl} exceeds the baseline's auth.max_ttl_seconds (${max})`);
+  const scopes = (values.scope ?? [...DEV_PRINCIPAL.grants]).flatMap((s) => s.split(/[ ,]+/)).filter(Boolean);
+  for (const s of scopes) {
+    if (s.includes('*')) throw new UsageError('wildcard scopes are not allowed; name each purpose grant');
+    if (!SCOPE.test(s)) throw new UsageError('a scope may hold letters, digits and _ . : - only');
+  }
+  const issuer = await loadOrCreateDevIssuer(loaded.dataDir);
+  const jwt = await issuer.mint({
+    sub: values.sub ?? DEV_PRINCIPAL.id,
+    tenant: values.tenant ?? DEV_PRINCIPAL.tenant,
+    region: values.region ?? DEV_PRINCIPAL.region,
+    scopes,
+    ttlSeconds: ttl,
+    audience: values.aud ?? resourceUri(loaded),
+    ...(values.actor !== undefined && { actorType: values.actor }),
+  });
+  process.stdout.write(`${jwt}\n`);
+  return 0;
 }
