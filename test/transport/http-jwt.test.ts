@@ -76,7 +76,7 @@ describe('npm start', () => {
     const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { cwd, env: { ...process.env, PALISADE_DATA_DIR: '', NODE_ENV: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     const { url, token } = await new Promise<{ url: string; token: string }>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no banner: ${err}`)), 20_000);
+      const t = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`no banner: ${err}`)); }, 20_000);
       child.stderr.on('data', (c: Buffer) => {
         err += c.toString();
         const u = /serving MCP at (\S+)/.exec(err);
@@ -85,6 +85,7 @@ describe('npm start', () => {
       });
       child.once('exit', (code) => { clearTimeout(t); reject(new Error(`exited ${code}: ${err}`)); });
     });
+    try {
     expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/mcp$/);
     expect(err).toContain('NODE_EXTRA_CA_CERTS=');
     expect(err).toContain('mTLS OFF');
@@ -97,5 +98,8 @@ describe('npm start', () => {
     await local.close();
     const code = await new Promise<number | null>((resolve) => { child.once('exit', resolve); child.kill('SIGINT'); });
     expect(code).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   });
 });

@@ -21,7 +21,7 @@ async function start(args: string[], env: NodeJS.ProcessEnv) {
   const child = spawn(process.execPath, [BIN, 'serve', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no URL on stderr: ${err}`)), 15_000);
+    const t = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`no URL on stderr: ${err}`)); }, 15_000);
     child.stderr.on('data', (c: Buffer) => {
       err += c.toString();
       const m = /serving MCP at (https?:\/\/\S+)/.exec(err);
@@ -36,6 +36,7 @@ describe('palisade serve --http', () => {
   it('serves HTTPS with a development certificate on loopback, a client works, SIGTERM stops it cleanly', async () => {
     const s = setup('auth: { mode: none }', NO_MTLS);
     const srv = await start(['--http', '--config', s.file, '--port', '0'], s.env);
+    try {
     expect(srv.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/mcp$/);
     const ca = readFileSync(join(s.dir, 'data', 'tls', 'cert.pem'), 'utf8');
     const f = trustingFetch(ca);
@@ -46,6 +47,9 @@ describe('palisade serve --http', () => {
     await f.close();
     const code = await new Promise<number | null>((resolve) => { srv.child.once('exit', resolve); srv.child.kill('SIGTERM'); });
     expect(code).toBe(0);
+    } finally {
+      if (srv.child.exitCode === null) srv.child.kill('SIGKILL');
+    }
   });
 
   it('refuses unsafe configurations at start with exit 2', () => {
