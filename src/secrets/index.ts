@@ -12,10 +12,12 @@ export interface SecretsProvider {
 }
 
 const NAME = /^[A-Za-z0-9_.-]{1,128}(#[A-Za-z0-9_.-]{1,128})?$/;
+const PATH_NAME = /^[A-Za-z0-9_.-]{1,128}(\/[A-Za-z0-9_.-]{1,128}){0,8}(#[A-Za-z0-9_.-]{1,128})?$/;
 
-export function assertSecretName(name: string): void {
-  // No path separators and no `..`: a name never escapes the provider's folder or mount.
-  if (!NAME.test(name) || name.includes('..')) throw new FaultError('INTERNAL_ERROR', 'invalid secret name');
+/** A file or env name has no separators; a Vault name may have `/` segments. Never `..`. */
+export function assertSecretName(name: string, options: { path?: boolean } = {}): void {
+  const ok = (options.path ? PATH_NAME : NAME).test(name) && !name.split(/[/#]/).some((seg) => seg === '.' || seg === '..');
+  if (!ok) throw new FaultError('INTERNAL_ERROR', 'invalid secret name');
 }
 
 /** Development: one file per secret in a folder (mode 0600 recommended). */

@@ -29,7 +29,7 @@ export function createVaultProvider(o: VaultOptions): SecretsProvider {
   return {
     kind: 'vault',
     async get(name) {
-      assertSecretName(name);
+      assertSecretName(name, { path: true });
       const hit = cache.get(name);
       if (hit && hit.until > now()) return hit.value;
       const [path, field = 'value'] = name.split('#') as [string, string?];
