@@ -68,9 +68,9 @@ export function doctorFindings(loaded: LoadedConfig, facts: DoctorFacts): Findin
     : fail('auth.required_claims', `baseline auth.claims lacks ${missing.join(', ')}`));
 
   if (config.auth.mode === 'none') out.push(fail('auth.mode', 'auth.mode none: no authentication (development, loopback only)'));
-  else if (config.auth.issuers.length === 0) out.push(loaded.development
+  else if (config.auth.issuers.length === 0) out.push(loaded.development && !facts.production
     ? pass('auth.mode', 'JWT from the development issuer only (no issuers configured)')
-    : fail('auth.mode', 'auth.mode jwt but no auth.issuers configured'));
+    : fail('auth.mode', `auth.mode jwt but no auth.issuers configured${facts.production ? ' (start is refused in production)' : ''}`));
   else out.push(pass('auth.mode', `JWT from ${config.auth.issuers.length} configured issuer(s)`));
   const weak = config.auth.algorithms.filter((x) => /^(none|HS\d+)$/i.test(x));
   out.push(weak.length === 0 && config.auth.hs_secret === undefined

@@ -64,6 +64,11 @@ describe('palisade serve --http', () => {
       expect(r.status, r.stderr).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
+    // env secrets in production (forbid_env_for_prod): refused before anything listens.
+    const prod = setup('secrets: { provider: env }', NO_MTLS);
+    const r = spawnSync(process.execPath, [BIN, 'serve', '--config', prod.file, '--port', '0'], { env: { ...prod.env, NODE_ENV: 'production' }, encoding: 'utf8', timeout: 15_000 });
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/env/);
     const bad = setup('auth: { mode: none }', NO_MTLS);
     expect(spawnSync(process.execPath, [BIN, 'serve', '--port', 'x', '--config', bad.file], { env: bad.env, encoding: 'utf8' }).status).toBe(2);
   });
