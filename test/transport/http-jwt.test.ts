@@ -70,6 +70,28 @@ describe('HTTP with real JWTs from the development issuer', () => {
   });
 });
 
+describe('discovery with the real authenticator', () => {
+  it('the metadata document names this resource, the issuer and the header method', async () => {
+    const r = await raw(edge.url, pki.ca.cert, { method: 'GET', path: '/.well-known/oauth-protected-resource/mcp' });
+    expect(r.status).toBe(200);
+    const doc = r.json() as Record<string, unknown>;
+    expect(doc['resource']).toBe(edge.resource);
+    expect(doc['authorization_servers']).toEqual(['urn:palisade:dev-issuer']);
+    expect(doc['bearer_methods_supported']).toEqual(['header']);
+    expect(doc['scopes_supported']).toEqual(['demo.read']);
+  });
+
+  it('DELETE ends a session; the id is unknown afterwards', async () => {
+    const t = await mint();
+    const init = await raw(edge.url, pki.ca.cert, { headers: { ...MCP_HEADERS, Authorization: `Bearer ${t}` }, body: JSON.stringify(INIT) });
+    const sid = String(init.headers['mcp-session-id']);
+    const del = await raw(edge.url, pki.ca.cert, { method: 'DELETE', headers: { Authorization: `Bearer ${t}`, 'Mcp-Session-Id': sid } });
+    expect(del.status).toBe(200);
+    const after = await raw(edge.url, pki.ca.cert, { headers: { ...MCP_HEADERS, Authorization: `Bearer ${t}`, 'Mcp-Session-Id': sid }, body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }) });
+    expect(after.status).toBe(404);
+  });
+});
+
 describe('npm start', () => {
   it('serves HTTPS on 127.0.0.1 with no config and prints a working development token', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'pal-start-'));
