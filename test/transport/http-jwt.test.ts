@@ -108,18 +108,18 @@ describe('npm start', () => {
       child.once('exit', (code) => { clearTimeout(t); reject(new Error(`exited ${code}: ${err}`)); });
     });
     try {
-    expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/mcp$/);
-    expect(err).toContain('NODE_EXTRA_CA_CERTS=');
-    expect(err).toContain('mTLS OFF');
-    const ca = readFileSync(join(cwd, '.palisade', 'tls', 'cert.pem'), 'utf8');
-    const local = trustingFetch(ca);
-    const c = await connectHttp(url, token, local.fetch);
-    const names = (await c.client.listTools()).tools.map((t) => t.name);
-    expect(names).toContain('web.fetchSafe');
-    await c.close();
-    await local.close();
-    const code = await new Promise<number | null>((resolve) => { child.once('exit', resolve); child.kill('SIGINT'); });
-    expect(code).toBe(0);
+      expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/mcp$/);
+      expect(err).toContain('NODE_EXTRA_CA_CERTS=');
+      expect(err).toContain('mTLS OFF');
+      const ca = readFileSync(join(cwd, '.palisade', 'tls', 'cert.pem'), 'utf8');
+      const local = trustingFetch(ca);
+      const c = await connectHttp(url, token, local.fetch);
+      const names = (await c.client.listTools()).tools.map((t) => t.name);
+      expect(names).toContain('web.fetchSafe');
+      await c.close();
+      await local.close();
+      const code = await new Promise<number | null>((resolve) => { child.once('exit', resolve); child.kill('SIGINT'); });
+      expect(code).toBe(0);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }

@@ -37,16 +37,16 @@ describe('palisade serve --http', () => {
     const s = setup('auth: { mode: none }', NO_MTLS);
     const srv = await start(['--http', '--config', s.file, '--port', '0'], s.env);
     try {
-    expect(srv.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/mcp$/);
-    const ca = readFileSync(join(s.dir, 'data', 'tls', 'cert.pem'), 'utf8');
-    const f = trustingFetch(ca);
-    const c = await connectHttp(srv.url, 'unused', f.fetch);
-    const { tools } = await c.client.listTools();
-    expect(tools.map((t) => t.name)).toContain('web.fetchSafe');
-    await c.close();
-    await f.close();
-    const code = await new Promise<number | null>((resolve) => { srv.child.once('exit', resolve); srv.child.kill('SIGTERM'); });
-    expect(code).toBe(0);
+      expect(srv.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/mcp$/);
+      const ca = readFileSync(join(s.dir, 'data', 'tls', 'cert.pem'), 'utf8');
+      const f = trustingFetch(ca);
+      const c = await connectHttp(srv.url, 'unused', f.fetch);
+      const { tools } = await c.client.listTools();
+      expect(tools.map((t) => t.name)).toContain('web.fetchSafe');
+      await c.close();
+      await f.close();
+      const code = await new Promise<number | null>((resolve) => { srv.child.once('exit', resolve); srv.child.kill('SIGTERM'); });
+      expect(code).toBe(0);
     } finally {
       if (srv.child.exitCode === null) srv.child.kill('SIGKILL');
     }
