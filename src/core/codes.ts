@@ -27,6 +27,13 @@ export const CODES = {
   PAYLOAD_TOO_LARGE: { http: 413, meaning: 'request body or response over its cap' },
   UPSTREAM_ERROR: { http: 502, meaning: 'a backend failed after retries' },
   INTERNAL_ERROR: { http: 500, meaning: 'a fault inside Palisade; the call was denied (fail closed)' },
+  // The HTTP edge's own refusals, before any MCP message is read.
+  HOST_NOT_ALLOWED: { http: 403, meaning: 'Host header is not on the allow-list (DNS-rebinding defence)' },
+  ORIGIN_NOT_ALLOWED: { http: 403, meaning: 'Origin header is not on the allow-list' },
+  PARSE_ERROR: { http: 400, meaning: 'body is not valid JSON (JSON-RPC -32700)' },
+  INVALID_REQUEST: { http: 400, meaning: 'not a valid JSON-RPC request for this endpoint' },
+  BATCH_TOO_LARGE: { http: 400, meaning: 'JSON-RPC batch over its cap' },
+  METHOD_NOT_ALLOWED: { http: 405, meaning: 'HTTP method not allowed on this path' },
 } as const satisfies Record<string, { http: number; meaning: string }>;
 
 export type Code = keyof typeof CODES;

@@ -2,21 +2,10 @@ import type { ServerResponse } from 'node:http';
 import type { Code } from '../core/codes.js';
 
 /**
- * Refusals of the HTTP edge that never reach the pipeline. They are wire errors,
- * kept apart from the decision registry (core/codes.ts) except where a decision
- * code says exactly the same thing (AUTH_*, SCOPE_MISSING, PAYLOAD_TOO_LARGE,
- * NOT_FOUND, CONCURRENCY_LIMITED, INTERNAL_ERROR).
+ * Refusals of the HTTP edge that never reach the pipeline. Their codes live in the
+ * one registry (core/codes.ts) with the pipeline's, so README documents them all.
  */
-export const EDGE_CODES = {
-  HOST_NOT_ALLOWED: 'Host header is not on the allow-list',
-  ORIGIN_NOT_ALLOWED: 'Origin header is not on the allow-list',
-  PARSE_ERROR: 'body is not valid JSON',
-  INVALID_REQUEST: 'not a valid JSON-RPC request for this endpoint',
-  BATCH_TOO_LARGE: 'JSON-RPC batch over its cap',
-  METHOD_NOT_ALLOWED: 'HTTP method not allowed on this path',
-} as const;
-
-export type EdgeCode = keyof typeof EDGE_CODES | Code;
+export type EdgeCode = Code;
 
 /** One refusal, as data: the router turns it into a response. */
 export interface Refusal {
