@@ -55,8 +55,8 @@ async function main() {
   const p = await time('Palisade read (InMemoryTransport)', N, () => palClient.callTool({ name: 'bench.echo', arguments: args }));
   console.log(`ratio Palisade/bare (read, same run): ${(p / b).toFixed(2)}x`);
   await time('Palisade write + idempotency, memory store', N, () => palClient.callTool({ name: 'bench.write', arguments: { env: 'dev', v: 1, idemKey: crypto.randomUUID() } }));
-  await time('Palisade write + idempotency, sqlite store', N, () => sqlite.call(principal, 'bench.write', { env: 'dev', v: 1, idemKey: crypto.randomUUID() }));
-  await time('Palisade idempotent replay (memory)', N, () => palisade.call(principal, 'bench.write', { env: 'dev', v: 1, idemKey: '6f1c1d7e-5d9c-4f5a-9a59-1f1f1f1f1f1f' }));
+  await time('Palisade write + idempotency, sqlite (direct call)', N, () => sqlite.call(principal, 'bench.write', { env: 'dev', v: 1, idemKey: crypto.randomUUID() }));
+  await time('Palisade idempotent replay (direct call)', N, () => palisade.call(principal, 'bench.write', { env: 'dev', v: 1, idemKey: '6f1c1d7e-5d9c-4f5a-9a59-1f1f1f1f1f1f' }));
 
   console.log('\nper guard (check() alone, in-process):');
   const inv: Invocation = {
