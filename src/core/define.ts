@@ -15,6 +15,8 @@ export interface ToolDefinition<S extends ObjectSchema | z.ZodRawShape, O extend
   readonly scope: string;
   /** Input schema. A raw shape is wrapped in `z.strictObject`; pass strict objects for nested ones too. */
   readonly input: S;
+  /** Result schema: published as `outputSchema`; results are checked (and unknown keys stripped) against it. */
+  readonly output?: z.ZodObject<z.ZodRawShape>;
   readonly cost?: number;
   readonly rules?: (args: InputOf<S>, invocation: Invocation) => Decision | Promise<Decision>;
   readonly handler: (args: InputOf<S>, ctx: ToolContext) => Promise<O>;
@@ -60,6 +62,7 @@ export function defineTool<S extends ObjectSchema | z.ZodRawShape, O extends Rec
     ...(def.summarize && { summarize: def.summarize as Tool['summarize'] }),
     ...(def.resultMeta && { resultMeta: def.resultMeta as Tool['resultMeta'] }),
     ...(def.openWorld !== undefined && { openWorld: def.openWorld }),
+    ...(def.output && { output: outputChecker(def.output) }),
   };
   return Object.freeze(tool);
 }
@@ -95,4 +98,25 @@ export function zodValidator(schema: ObjectSchema, alsoRequired: readonly string
 function safeName(name: string): string {
   const clean = name.replace(/[^\x20-\x7e]/g, '?').replace(/["\\]/g, '?');
   return clean.length > 64 ? `${clean.slice(0, 61)}...` : clean;
+}
+
+/**
+ * The published output schema also admits Palisade's denial shape: the SDK client
+ * validates any structuredContent against outputSchema, denials included.
+ */
+function outputChecker(schema: z.ZodObject<z.ZodRawShape>): NonNullable<Tool['output']> {
+  const result = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>;
+  delete result['$schema'];
+  const denial = {
+    type: 'object',
+    properties: { code: { type: 'string' }, message: { type: 'string' }, retryAfterMs: { type: 'number' }, details: { type: 'object' } },
+    required: ['code', 'message'],
+  };
+  return {
+    jsonSchema: { type: 'object', anyOf: [result, denial] },
+    check(value) {
+      const r = schema.safeParse(value);
+      return r.success ? (r.data as Record<string, unknown>) : undefined;
+    },
+  };
 }

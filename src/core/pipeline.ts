@@ -124,7 +124,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       invocation: inv,
     };
     try {
-      return await Promise.race([inv.tool.handler(inv.args, ctx), timeout]);
+      const result = await Promise.race([inv.tool.handler(inv.args, ctx), timeout]);
+      if (!inv.tool.output) return result;
+      const checked = inv.tool.output.check(result);
+      if (checked === undefined) throw new FaultError('INTERNAL_ERROR', `tool ${inv.tool.name} returned a result outside its output schema`);
+      return checked;
     } finally {
       clearTimeout(timer);
       inv.signal.removeEventListener('abort', onAbort);

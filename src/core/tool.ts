@@ -47,7 +47,11 @@ export interface Tool {
   /** Cost in USD charged against the daily budget per call. */
   readonly cost: number;
   readonly input: InputValidator;
-  readonly outputSchema?: Record<string, unknown>;
+  /**
+   * The result's shape. A handler result that does not match is a fault, not an answer:
+   * a field the schema does not name never reaches the caller (excessive exposure).
+   */
+  readonly output?: { readonly jsonSchema: Record<string, unknown>; check(result: unknown): Record<string, unknown> | undefined };
   /** Tool-owned rules evaluated at the policy stage, after the schema (e.g. the prod ticket rule). */
   readonly rules?: (args: Record<string, unknown>, invocation: Invocation) => Decision | Promise<Decision>;
   readonly handler: (args: Record<string, unknown>, ctx: ToolContext) => Promise<Record<string, unknown>>;

@@ -75,6 +75,7 @@ function describe(t: Tool): McpTool {
     ...(t.title !== undefined && { title: t.title }),
     description: t.description,
     inputSchema: t.input.jsonSchema as McpTool['inputSchema'],
+    ...(t.output && { outputSchema: t.output.jsonSchema as McpTool['outputSchema'] }),
     annotations: {
       ...(t.title !== undefined && { title: t.title }),
       readOnlyHint: t.effect === 'read',
