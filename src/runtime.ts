@@ -34,14 +34,19 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function openStore(loaded: LoadedConfig): Promise<StateStore> {
-  switch (loaded.config.state.backend) {
+/** The state backend: `state.backend`, or Redis when REDIS_URL is set (DESIGN's contract), else SQLite. */
+export function stateBackend(loaded: LoadedConfig, env: NodeJS.ProcessEnv = process.env): 'memory' | 'sqlite' | 'redis' {
+  return loaded.config.state.backend ?? (env['REDIS_URL'] ? 'redis' : 'sqlite');
+}
+
+export async function openStore(loaded: LoadedConfig, env: NodeJS.ProcessEnv = process.env): Promise<StateStore> {
+  switch (stateBackend(loaded, env)) {
     case 'memory': return createMemoryStore();
     case 'sqlite': return createSqliteStore({ file: join(loaded.dataDir, 'state.db') });
     case 'redis': {
-      const url = process.env['REDIS_URL'];
-      if (!url) throw new ConfigError('state.backend is redis but REDIS_URL is not set');
-      return createRedisStore({ url });
+      const url = env['REDIS_URL'];
+      if (!url) throw new ConfigError(`${loaded.file ?? '(embedded default)'}: state.backend: redis needs REDIS_URL`);
+      return createRedisStore({ url, prefix: loaded.config.state.redis_prefix });
     }
   }
 }
@@ -60,7 +65,7 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
   const env = options.env ?? process.env;
   const logger = options.logger ?? createLogger();
   const { config } = loaded;
-  const store = await openStore(loaded);
+  const store = await openStore(loaded, env);
   const switches = await createSwitchboard(store, {
     readOnly: config.killswitch.read_only,
     readOnlyForced: env['MCP_READ_ONLY'] === '1' || env['MCP_READ_ONLY'] === 'true',

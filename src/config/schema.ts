@@ -79,7 +79,10 @@ export const ConfigSchema = z.strictObject({
     }).optional(),
   }).prefault({}),
   state: z.strictObject({
-    backend: z.enum(['memory', 'sqlite', 'redis']).default('sqlite'),
+    /** Unset: redis when REDIS_URL is set, else sqlite. */
+    backend: z.enum(['memory', 'sqlite', 'redis']).optional(),
+    /** Key and channel prefix in Redis, so deployments can share one server. */
+    redis_prefix: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/).default('palisade:'),
   }).prefault({}),
   data: z.strictObject({
     backend: z.enum(['sqlite', 'postgres']).default('sqlite'),

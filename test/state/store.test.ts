@@ -16,7 +16,8 @@ const impls: [string, (now: () => number) => StateStore][] = [
   ['memory', (now) => createMemoryStore({ now })],
   ['sqlite', (now) => createSqliteStore({ file: join(mkdtempSync(join(tmpdir(), 'pal-st-')), 's.db'), now, pollMs: 10 })],
 ];
-const REDIS_URL = process.env['REDIS_URL'] ?? (process.env['CI'] === 'true' ? 'redis://127.0.0.1:6379' : undefined);
+// test/setup.ts moves REDIS_URL to TEST_REDIS_URL; under CI=true these tests always run.
+export const REDIS_URL = process.env['TEST_REDIS_URL'] ?? process.env['REDIS_URL'] ?? (process.env['CI'] === 'true' ? 'redis://127.0.0.1:6379' : undefined);
 
 describe.each(impls)('%s StateStore', (_name, make) => {
   it('get/set/del with TTL', async () => {

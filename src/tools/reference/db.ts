@@ -37,15 +37,16 @@ export const SEED_ORDERS = 1200;
 
 /** Deterministic demo data, written once in one transaction. */
 function seedOrders(db: Database.Database): void {
-  const { n } = db.prepare('SELECT COUNT(*) AS n FROM orders').get() as { n: number };
-  if (n > 0) return;
   const rand = mulberry32(20250825);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
   const first = ['ana', 'ben', 'chloe', 'dmitri', 'eva', 'farah', 'gus', 'hana', 'ivan', 'jules', 'kai', 'lena'];
   const last = ['smith', 'garcia', 'muller', 'rossi', 'dubois', 'nowak', 'silva', 'tanaka'];
   const ins = db.prepare('INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  // IMMEDIATE: two processes starting on one file seed it once, never twice.
   db.transaction(() => {
+    const { n } = db.prepare('SELECT COUNT(*) AS n FROM orders').get() as { n: number };
+    if (n > 0) return;
     for (let i = 0; i < SEED_ORDERS; i++) {
       const tenant = TENANTS[i % 2]!;
       const region = pick(REGIONS);
@@ -60,7 +61,7 @@ function seedOrders(db: Database.Database): void {
       const phone = `+${region === 'eu-west' ? '44' : '1'}${String(2000000000 + Math.floor(rand() * 7999999999)).slice(0, 10)}`;
       ins.run(id, tenant, region, email, phone, 500 + Math.floor(rand() * 50000), region === 'eu-west' ? 'EUR' : 'USD', pick(['paid', 'shipped', 'refunded', 'pending']), created);
     }
-  })();
+  }).immediate();
 }
 
 function mulberry32(seed: number): () => number {
