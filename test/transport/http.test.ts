@@ -169,10 +169,20 @@ describe('HTTP hygiene', () => {
     expect(r.json().error?.data?.code).toBe('BATCH_TOO_LARGE');
   });
 
+  it('an empty batch and a non-initialize call without a session: 400 INVALID_REQUEST', async () => {
+    const empty = await post([], bearer());
+    expect(empty.status).toBe(400);
+    expect(empty.json().error?.data?.code).toBe('INVALID_REQUEST');
+    const noSession = await post({ jsonrpc: '2.0', id: 5, method: 'tools/list' }, bearer());
+    expect(noSession.status).toBe(400);
+    expect(noSession.json().error?.data?.code).toBe('INVALID_REQUEST');
+  });
+
   it('405 for an unsupported method, 404 for an unknown path', async () => {
     const put = await raw(edge.url, ca, { method: 'PUT', headers: bearer(), body: '{}' });
     expect(put.status).toBe(405);
     expect(put.headers['allow']).toBe('GET, POST, DELETE');
+    expect(put.json().error?.data?.code).toBe('METHOD_NOT_ALLOWED');
     const nf = await raw(edge.url, ca, { method: 'GET', path: '/admin' });
     expect(nf.status).toBe(404);
     expect(nf.json().error?.data?.code).toBe('NOT_FOUND');
