@@ -70,6 +70,7 @@ export async function authenticatorFromConfig(loaded: LoadedConfig, deps: AuthDe
       store: deps.store,
       claims: { tenant: config.auth.claims.tenant, region: config.auth.claims.region, actorType: config.auth.claims.actor_type },
       scopesSupported: deps.scopesSupported,
+      requiredClaims: baseline.auth.claims,
       resourceName: config.server.name,
       ...(deps.now && { now: deps.now }),
     });

@@ -44,6 +44,8 @@ export interface AuthenticatorOptions {
   readonly store: StateStore;
   readonly claims: { readonly tenant: string; readonly region: string; readonly actorType: string };
   readonly scopesSupported: readonly string[];
+  /** Claims the baseline requires beyond iss, sub, aud, exp, iat and jti (the seed lists `nbf`). */
+  readonly requiredClaims?: readonly string[];
   readonly resourceName?: string;
   readonly now?: () => number;
 }
@@ -95,7 +97,7 @@ export function createAuthenticator(o: AuthenticatorOptions): Authenticator {
         algorithms,
         clockTolerance: skew,
         currentDate: new Date(now()),
-        requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat', 'jti'],
+        requiredClaims: [...new Set(['iss', 'sub', 'aud', 'exp', 'iat', 'jti', ...(o.requiredClaims ?? [])])],
       }));
     } catch (err) {
       return fail('AUTH_INVALID', joseReason(err));

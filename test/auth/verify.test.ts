@@ -127,6 +127,12 @@ describe('JWT attacks, each refused with its code', () => {
     expect(codeOf(await check(t, 's', a))).toBe('AUTH_REPLAY');
   });
 
+  it('claims the baseline lists (nbf in the seed) become required', async () => {
+    const strict = make({ requiredClaims: ['aud', 'iss', 'sub', 'exp', 'nbf', 'jti'] });
+    expect(codeOf(await check(await token({ drop: ['nbf'] }), 's', strict))).toBe('AUTH_INVALID');
+    expect(codeOf(await check(await token(), 's', strict))).toBe('OK');
+  });
+
   it('HS256 only when configured, and then never with an asymmetric key', async () => {
     const secret = new TextEncoder().encode('0123456789abcdef0123456789abcdef');
     const a = make({ hsSecret: secret });
