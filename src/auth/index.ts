@@ -1,7 +1,9 @@
 import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { createLocalJWKSet, createRemoteJWKSet, type JWK } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, customFetch, type JWK, type JWTVerifyGetKey } from 'jose';
+import { serviceEgress } from '../egress/service.js';
+import type { EgressClient } from '../egress/client.js';
 import type { LoadedConfig } from '../config/load.js';
 import { ConfigError } from '../core/errors.js';
 import type { SecretsProvider } from '../secrets/index.js';
@@ -46,7 +48,16 @@ export async function authenticatorFromConfig(loaded: LoadedConfig, deps: AuthDe
     issuers = [{ issuer: dev.issuer, keys: createLocalJWKSet(dev.publicJwks) }];
   } else {
     issuers = config.auth.issuers.map((i, n) => {
-      if (i.jwks_uri) return { issuer: i.issuer, keys: createRemoteJWKSet(new URL(i.jwks_uri), { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 600_000 }) };
+      if (i.jwks_uri) {
+        const egress = serviceEgress({
+          url: i.jwks_uri,
+          contentTypes: ['application/json', 'application/jwk-set+json'],
+          ...(i.allow_addresses && { trustedAddresses: i.allow_addresses }),
+          ...(i.ca_file && { ca: readPem(isAbsolute(i.ca_file) ? i.ca_file : resolve(base, i.ca_file), `${where}: auth.issuers.${n}.ca_file`) }),
+          where: `${where}: auth.issuers.${n}.jwks_uri`,
+        });
+        return { issuer: i.issuer, keys: remoteJwks(i.jwks_uri, egress) };
+      }
       if (i.public_keys?.length) {
         const keys = i.public_keys.map((f) => publicJwk(isAbsolute(f) ? f : resolve(base, f), `${where}: auth.issuers.${n}.public_keys`));
         return { issuer: i.issuer, keys: createLocalJWKSet({ keys }) };
@@ -90,4 +101,25 @@ function publicJwk(file: string, where: string): JWK {
   } catch {
     throw new ConfigError(`${where}: ${file} is not a public key (PEM or JWK)`);
   }
+}
+
+/**
+ * A remote JWKS fetched through the egress client (allow-list of the one host, SSRF
+ * rules, size cap, no redirects), cached by jose.
+ */
+export function remoteJwks(uri: string, egress: EgressClient): JWTVerifyGetKey {
+  return createRemoteJWKSet(new URL(uri), {
+    timeoutDuration: 5000,
+    cooldownDuration: 30_000,
+    cacheMaxAge: 600_000,
+    [customFetch]: async (url: string, init: { signal?: AbortSignal | null }) => {
+      const r = await egress.fetch(String(url), { ...(init.signal && { signal: init.signal }), headers: { accept: 'application/json, application/jwk-set+json' } });
+      if (!r.ok) throw new Error(`JWKS fetch refused (${r.code})`);
+      return new Response(r.response.body, { status: r.response.status, headers: r.response.headers });
+    },
+  });
+}
+
+export function readPem(file: string, where: string): string {
+  try { return readFileSync(file, 'utf8'); } catch { throw new ConfigError(`${where}: cannot read ${file}`); }
 }

@@ -41,6 +41,10 @@ const IssuerSchema = z.strictObject({
   jwks_uri: z.url().optional(),
   public_keys: z.array(z.string()).optional(),
   algorithms: z.array(z.string()).optional(),
+  /** An internal identity provider: CIDRs its JWKS host may resolve to although private. */
+  allow_addresses: z.array(z.string()).optional(),
+  /** PEM trust anchors for the JWKS host's certificate. */
+  ca_file: z.string().optional(),
 });
 
 export const ConfigSchema = z.strictObject({
@@ -76,6 +80,9 @@ export const ConfigSchema = z.strictObject({
       mount: z.string().default('secret'),
       token_file: z.string().optional(),
       cache_ttl_seconds: z.number().int().min(0).default(300),
+      /** Vault is usually internal: the CIDRs its address may resolve to. */
+      allow_addresses: z.array(z.string()).default([]),
+      ca_file: z.string().optional(),
     }).optional(),
   }).prefault({}),
   state: z.strictObject({

@@ -27,7 +27,10 @@ export function compileOptions(o: EgressOptions): Compiled {
     return n;
   };
   const loop = o.testAllowLoopback;
-  const allowance = compileAllowance(loop === true ? ['127.0.0.0/8', '::1/128'] : Array.isArray(loop) ? loop : []);
+  const allowance = compileAllowance([
+    ...(loop === true ? ['127.0.0.0/8', '::1/128'] : Array.isArray(loop) ? loop : []),
+    ...(o.trustedAddresses ?? []),
+  ]);
   return {
     policy: { schemes, ports, allow: compileDomains(o.allow ?? []), allowance },
     maxBytes: positive(o.maxBytes, 1024 * 1024, 'maxBytes'),

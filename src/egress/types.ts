@@ -39,6 +39,12 @@ export interface EgressOptions {
    * Never set it from production configuration: it reopens the loopback SSRF hole.
    */
   readonly testAllowLoopback?: boolean | readonly string[];
+  /**
+   * Operator-configured internal services (a Vault, an internal identity provider):
+   * CIDRs this client may reach although they lie in denied ranges. Give each such
+   * client its own allow-list naming only that service, so no other name can use it.
+   */
+  readonly trustedAddresses?: readonly string[];
   /** Extra trust anchors (PEM) for TLS, e.g. an internal CA. Replaces Node's default CA list when set. */
   readonly ca?: string | readonly string[];
   readonly userAgent?: string;

@@ -66,6 +66,8 @@ export function secretsFromConfig(loaded: LoadedConfig, env: NodeJS.ProcessEnv =
         address: v.address,
         mount: v.mount,
         cacheTtlMs: v.cache_ttl_seconds * 1000,
+        allowAddresses: v.allow_addresses,
+        ...(v.ca_file && { ca: readFileSync(isAbsolute(v.ca_file) ? v.ca_file : resolve(base, v.ca_file), 'utf8') }),
         token: () => {
           if (tokenFile) return readFileSync(tokenFile, 'utf8').trim();
           const t = env['VAULT_TOKEN'];

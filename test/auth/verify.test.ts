@@ -176,6 +176,30 @@ describe('keys from a JWKS URL and the development issuer', () => {
     srv.close();
   });
 
+  it('authenticatorFromConfig fetches a jwks_uri through the egress client (SSRF rules apply to JWKS too)', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { loadConfig } = await import('../../src/config/load.js');
+    const { authenticatorFromConfig } = await import('../../src/auth/index.js');
+    const { secretsFromConfig } = await import('../../src/secrets/index.js');
+    let hits = 0;
+    const srv = createServer((_req, res) => { hits += 1; res.setHeader('content-type', 'application/jwk-set+json'); res.end(JSON.stringify({ keys: [pubJwk] })); });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+    const uri = `http://127.0.0.1:${(srv.address() as { port: number }).port}/jwks.json`;
+    const build = async (extra: string) => {
+      const d = mkdtempSync(join(tmpdir(), 'pal-jwks-'));
+      writeFileSync(join(d, 'p.yaml'), `server: { data_dir: ./data }\nauth: { issuers: [ { issuer: "${ISS}", jwks_uri: "${uri}"${extra} } ], algorithms: [ES256] }\n`);
+      const loaded = loadConfig({ file: join(d, 'p.yaml'), env: {} });
+      return authenticatorFromConfig(loaded, { store: createMemoryStore({ now }), secrets: secretsFromConfig(loaded, {}), resource: RESOURCE, scopesSupported: [], now, env: {} });
+    };
+    const refused = await build('');
+    expect(codeOf(await check(await token(), 's', refused))).toBe('AUTH_INVALID');
+    expect(hits).toBe(0);
+    const allowed = await build(', allow_addresses: ["127.0.0.1/32"]');
+    expect(codeOf(await check(await token(), 's', allowed))).toBe('OK');
+    expect(hits).toBe(1);
+    srv.close();
+  });
+
   it('dev issuer tokens verify; its key file is private and reused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pal-dev-'));
     const dev = await loadOrCreateDevIssuer(dir, { now });

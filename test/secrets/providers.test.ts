@@ -51,12 +51,15 @@ describe('secrets providers', () => {
   });
 });
 
+const LOOP = ['127.0.0.1/32'];
+
 describe('vault provider (KV v2 over HTTP, against a loopback fake)', () => {
   let hits = 0;
   const seen: string[] = [];
   const vault = createServer((req, res) => {
     hits += 1;
     seen.push(req.url ?? '');
+    res.setHeader('content-type', 'application/json');
     if (req.headers['x-vault-token'] !== 's.good') { res.statusCode = 403; res.end('{"errors":["permission denied"]}'); return; }
     if (req.url === '/v1/secret/data/app/db') { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify({ data: { data: { value: 'pw1', user: 'app' }, metadata: { version: 3 } } })); return; }
     res.statusCode = 404; res.end('{"errors":[]}');
@@ -67,7 +70,7 @@ describe('vault provider (KV v2 over HTTP, against a loopback fake)', () => {
 
   it('reads a field, caches it for the TTL, then re-reads', async () => {
     let t = 0;
-    const p = createVaultProvider({ address, token: () => 's.good', cacheTtlMs: 1000, now: () => t });
+    const p = createVaultProvider({ address, allowAddresses: LOOP, token: () => 's.good', cacheTtlMs: 1000, now: () => t });
     const before = hits;
     expect(await p.get('app/db')).toBe('pw1');
     expect(await p.get('app/db#user')).toBe('app');
@@ -80,17 +83,23 @@ describe('vault provider (KV v2 over HTTP, against a loopback fake)', () => {
   });
 
   it('a wrong token or missing secret is a typed fault naming the secret, never the token', async () => {
-    const bad = createVaultProvider({ address, token: () => 's.bad' });
+    const bad = createVaultProvider({ address, allowAddresses: LOOP, token: () => 's.bad' });
     await expect(bad.get('app/db')).rejects.toMatchObject({ code: 'UPSTREAM_ERROR', message: expect.stringContaining('403') });
     await expect(bad.get('app/db')).rejects.not.toThrow(/s\.bad/);
-    const good = createVaultProvider({ address, token: () => 's.good' });
+    const good = createVaultProvider({ address, allowAddresses: LOOP, token: () => 's.good' });
     await expect(good.get('app/none')).rejects.toMatchObject({ code: 'UPSTREAM_ERROR' });
-    const down = createVaultProvider({ address: 'http://127.0.0.1:1', token: () => 's.good', timeoutMs: 500 });
+    const down = createVaultProvider({ address: 'http://127.0.0.1:1', allowAddresses: LOOP, token: () => 's.good', timeoutMs: 500 });
     await expect(down.get('app/db')).rejects.toMatchObject({ code: 'UPSTREAM_ERROR' });
   });
 
+  it('goes through the egress client: a loopback Vault is SSRF_BLOCKED unless the operator lists its address', async () => {
+    const p = createVaultProvider({ address, token: () => 's.good' });
+    await expect(p.get('app/db')).rejects.toMatchObject({ code: 'UPSTREAM_ERROR', message: expect.stringContaining('SSRF_BLOCKED') });
+    expect(() => createVaultProvider({ address: 'http://vault.example:8200', token: () => 'x' })).toThrow(/https/);
+  });
+
   it('from config with a token file', async () => {
-    const { d, file } = configFile(`secrets: { provider: vault, vault: { address: "${address}", token_file: ./vault-token } }\n`);
+    const { d, file } = configFile(`secrets: { provider: vault, vault: { address: "${address}", token_file: ./vault-token, allow_addresses: ["127.0.0.1/32"] } }\n`);
     writeFileSync(join(d, 'vault-token'), 's.good\n');
     const p = secretsFromConfig(loadConfig({ file, env: {} }), {});
     expect(p.kind).toBe('vault');
