@@ -26,8 +26,13 @@ async function connect(env: Record<string, string> = {}, dataDir = mkdtempSync(j
 describe('palisade serve --stdio through the SDK client', () => {
   it('lists the reference tools the development principal may call', async () => {
     const { client } = await connect();
-    const names = (await client.listTools()).tools.map((t) => t.name);
-    expect(names).toEqual(expect.arrayContaining(['orders.export', 'orders.get', 'flag.set', 'flag.get']));
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(['orders.export', 'orders.get', 'flag.set', 'flag.get', 'web.fetchSafe']));
+    for (const t of tools) expect(t.inputSchema['additionalProperties']).toBe(false);
+    // Declared output schemas: the SDK client validates every structured result against them.
+    for (const n of ['orders.export', 'orders.get', 'flag.set', 'flag.get']) expect(tools.find((t) => t.name === n)?.outputSchema).toBeDefined();
+    const r = await client.callTool({ name: 'orders.export', arguments: { from: '2025-08-25', to: '2025-08-31', limit: 5 } });
+    expect((r.structuredContent as { rows: unknown[] }).rows).toHaveLength(5);
   });
 
   it('denies a write without idemKey, then answers a replay as idempotent', async () => {

@@ -64,6 +64,10 @@ export function flagTools(db: Database.Database, options: FlagToolOptions): Tool
       rolloutPct: z.number().min(0).max(100),
       ticket: z.string().max(64).regex(options.ticketPattern, 'does not match the change ticket format').optional(),
     },
+    output: z.object({
+      name: z.string(), env: env, rolloutPct: z.number(), previousPct: z.number().nullable(),
+      ticket: z.string().nullable(), updatedBy: z.string(), updatedAt: z.string(),
+    }),
     rules: (args) => (args.env === 'prod' && args.rolloutPct > 10 && !args.ticket
       ? deny('rules', 'TICKET_REQUIRED', TICKET_MESSAGE)
       : allow('rules')),
@@ -88,6 +92,10 @@ export function flagTools(db: Database.Database, options: FlagToolOptions): Tool
     effect: 'read',
     scope: 'flags.read',
     input: { name, env },
+    output: z.object({
+      name: z.string(), env, rolloutPct: z.number(), ticket: z.string().nullable(), updatedBy: z.string(), updatedAt: z.string(),
+      history: z.array(z.object({ previousPct: z.number().nullable(), rolloutPct: z.number(), ticket: z.string().nullable(), actor: z.string(), at: z.string() })),
+    }),
     async handler({ name: n, env: e }, ctx) {
       const row = q.get.get(ctx.principal.tenant, e, n);
       if (!row) throw new DenyError('NOT_FOUND', 'flag not found');

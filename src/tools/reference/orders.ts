@@ -48,6 +48,13 @@ function present(row: OrderRow, mask: readonly string[]) {
 
 const hasPii = (p: Principal) => p.grants.includes(PII_GRANT);
 
+/** What an order looks like to a caller: nothing beyond these fields ever leaves. */
+const OrderOut = z.object({
+  orderId: z.string(), region: z.string(), createdAt: z.string(), status: z.string(),
+  amount: z.object({ cents: z.number().int(), currency: z.string() }),
+  email: z.string(), phone: z.string(),
+});
+
 export function ordersTools(db: Database.Database): Tool[] {
   const page = db.prepare<[string, string, string, string, string, string, number], OrderRow>(
     `SELECT id, region, customer_email, customer_phone, amount_cents, currency, status, created_at FROM orders
@@ -73,6 +80,10 @@ export function ordersTools(db: Database.Database): Tool[] {
       cursor: z.string().regex(CURSOR, 'must be a cursor returned by a previous page').refine((c) => decodeCursor(c) !== undefined, 'is not a valid cursor').optional(),
     }).refine((a) => a.from <= a.to, { message: '"from" must not be after "to"', path: ['from'] })
       .refine((a) => (Date.parse(a.to) - Date.parse(a.from)) / 86_400_000 <= MAX_SPAN_DAYS, { message: `the span from "from" to "to" must be at most ${MAX_SPAN_DAYS} days`, path: ['to'] }),
+    output: z.object({
+      from: z.string(), to: z.string(), count: z.number().int(), masked: z.array(z.string()),
+      rows: z.array(OrderOut), nextCursor: z.string().optional(),
+    }),
     rules: (args, inv) => (!args.mask.includes('email') && !hasPii(inv.principal)
       ? deny('rules', 'SCOPE_MISSING', `unmasked emails need the purpose grant ${PII_GRANT}`, { details: { scope: PII_GRANT } })
       : allow('rules')),
@@ -101,6 +112,7 @@ export function ordersTools(db: Database.Database): Tool[] {
     effect: 'read',
     scope: 'orders.read',
     input: { orderId: z.string().regex(ORDER_ID, 'must be an order id (ord_ followed by 12 lower-case letters or digits)') },
+    output: z.object({ order: OrderOut }),
     async handler({ orderId }, ctx) {
       const row = byId.get(orderId, ctx.principal.tenant);
       // Absent and foreign orders answer identically: no existence leak across tenants.
