@@ -28,7 +28,7 @@ export function sameOwner(a: SessionOwner, b: SessionOwner): boolean {
  * Open MCP sessions, by id. Bounded (a flood of initialize requests cannot grow
  * it without limit) and swept: a session idle past `idleMs` is closed.
  */
-export function createSessionTable(opts: { max: number; idleMs: number; now?: () => number }) {
+export function createSessionTable(opts: { max: number; maxPerOwner?: number; idleMs: number; now?: () => number }) {
   const now = opts.now ?? Date.now;
   const sessions = new Map<string, HttpSession>();
 
@@ -46,6 +46,13 @@ export function createSessionTable(opts: { max: number; idleMs: number; now?: ()
   return {
     get size() { return sessions.size; },
     full: () => sessions.size >= opts.max,
+    /** One principal may not hold the whole table: its own cap, below the global one. */
+    fullFor(owner: SessionOwner): boolean {
+      const cap = opts.maxPerOwner ?? 32;
+      let n = 0;
+      for (const s of sessions.values()) if (sameOwner(s.owner, owner) && ++n >= cap) return true;
+      return false;
+    },
     get(id: string): HttpSession | undefined {
       const s = sessions.get(id);
       if (s) s.lastSeen = now();

@@ -36,6 +36,8 @@ export interface HttpServerOptions {
   readonly headersTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
   readonly maxSessions?: number;
+  /** Open sessions one subject of one tenant may hold (default 32). */
+  readonly maxSessionsPerPrincipal?: number;
   readonly sessionIdleMs?: number;
   readonly tlsWatchIntervalMs?: number;
   /** Readiness beyond "listening", e.g. a state-store probe. */
@@ -85,7 +87,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpEdge> {
   const log = o.logger;
   const bodyLimit = o.bodyLimitBytes ?? 1024 * 1024;
   const maxBatch = o.maxBatch ?? 20;
-  const sessions = createSessionTable({ max: o.maxSessions ?? 1000, idleMs: o.sessionIdleMs ?? 30 * 60_000 });
+  const sessions = createSessionTable({ max: o.maxSessions ?? 1000, maxPerOwner: o.maxSessionsPerPrincipal ?? 32, idleMs: o.sessionIdleMs ?? 30 * 60_000 });
   let state: { auth: EdgeAuthenticator; resource: string; metadataUrl: string; hosts: Set<string>; origins: Set<string> } | undefined;
   let draining = false;
 
@@ -205,6 +207,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpEdge> {
     if (scopeBad) return sendRefusal(res, scopeBad);
     if (!session) {
       if (sessions.full()) return sendRefusal(res, refuse(429, 'CONCURRENCY_LIMITED', 'too many open sessions', { headers: { 'Retry-After': '60' } }));
+      if (sessions.fullFor(owner)) return sendRefusal(res, refuse(429, 'CONCURRENCY_LIMITED', 'too many open sessions for this principal; close one (DELETE) first', { headers: { 'Retry-After': '60' } }));
       session = await openSession(sessionId!, owner);
     }
     const withAuth = req as IncomingMessage & { auth?: unknown; rawBody?: Buffer };
