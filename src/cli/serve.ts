@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../config/load.js';
 import { createRuntime, type RuntimeOptions } from '../runtime.js';
 import { createMcpServer } from '../transport/mcp.js';
+import { DEFAULT_MAX_LINE_BYTES, PalisadeStdioTransport } from '../transport/stdio.js';
 import { UsageError } from './main.js';
 
 /** `palisade serve [--stdio | --http] [--config FILE] [--host H] [--port P]` */
@@ -41,7 +41,9 @@ export async function serveStdio(loaded: ReturnType<typeof loadConfig>, runtimeO
     transport: 'stdio',
     sessionId: randomUUID(),
   });
-  const transport = new StdioServerTransport();
+  // `stdio.max_line_bytes` (config schema key; until the schema declares it, the default applies).
+  const stdioConfig = loaded.config.stdio as { max_line_bytes?: number };
+  const transport = new PalisadeStdioTransport({ maxLineBytes: stdioConfig.max_line_bytes ?? DEFAULT_MAX_LINE_BYTES });
   await server.connect(transport);
   logger.info({ principal: stdioPrincipal.id, tenant: stdioPrincipal.tenant, dataDir: loaded.dataDir }, 'palisade serving MCP on stdio');
   process.stderr.write(

@@ -13,6 +13,8 @@ import { z } from 'zod';
 import type { Principal } from '../core/principal.js';
 import type { Tool } from '../core/tool.js';
 import type { Palisade } from '../palisade.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { wireFilter } from './wire-filter.js';
 
 const LooseCallTool = z.object({ method: z.literal('tools/call'), params: z.looseObject({}) });
 
@@ -37,13 +39,13 @@ export const PALISADE_VERSION = '0.1.0';
  * bad arguments (with UNKNOWN_FIELD / INVALID_PARAMS instead of a generic -32602).
  */
 export function createMcpServer(palisade: Palisade, options: McpServerOptions): Server {
-  const server = new Server(
+  const server = new FilteredServer(
     { name: options.name ?? 'palisade', version: options.version ?? PALISADE_VERSION },
     { capabilities: { tools: { listChanged: false } }, ...(options.instructions && { instructions: options.instructions }) },
   );
   const who = (extra: Extra): Principal => {
     const p = options.principal(extra);
-    if (!p) throw new McpError(ErrorCode.InvalidRequest, 'AUTH_REQUIRED: no authenticated principal');
+    if (!p) throw new McpError(ErrorCode.InvalidRequest, 'no authenticated principal', { code: 'AUTH_REQUIRED' });
     return p;
   };
 
@@ -67,6 +69,17 @@ export function createMcpServer(palisade: Palisade, options: McpServerOptions): 
   });
 
   return server;
+}
+
+/**
+ * The SDK server behind the wire filter: whatever transport it is connected to
+ * (stdio, each HTTP session, in-memory), incoming messages are checked before the
+ * SDK and outgoing errors carry a registry code (see wire-errors.ts).
+ */
+class FilteredServer extends Server {
+  override connect(transport: Transport): Promise<void> {
+    return super.connect(wireFilter(transport));
+  }
 }
 
 function describe(t: Tool): McpTool {
