@@ -65,6 +65,7 @@ export function guardErrorAnswers(res: ServerResponse): void {
   const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => ServerResponse;
   const write = res.write.bind(res) as (...a: unknown[]) => boolean;
   const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
+  const flushHeaders = res.flushHeaders.bind(res);
   let held: { status: number; headers: Record<string, unknown>; parts: Buffer[] } | undefined;
   const patched = res as unknown as Record<string, unknown>;
   patched['writeHead'] = (status: number, ...rest: unknown[]) => {
@@ -78,7 +79,7 @@ export function guardErrorAnswers(res: ServerResponse): void {
     if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') held.parts.push(toBuffer(chunk));
     return true;
   };
-  patched['flushHeaders'] = () => { if (!held) res.flushHeaders.call(res); };
+  patched['flushHeaders'] = () => { if (!held) flushHeaders(); };
   patched['end'] = (chunk?: unknown, ...rest: unknown[]) => {
     if (!held) return end(chunk, ...rest);
     if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') held.parts.push(toBuffer(chunk));
