@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../config/load.js';
 import { createRuntime, type RuntimeOptions } from '../runtime.js';
 import { createMcpServer } from '../transport/mcp.js';
-import { DEFAULT_MAX_LINE_BYTES, PalisadeStdioTransport } from '../transport/stdio.js';
+import { PalisadeStdioTransport } from '../transport/stdio.js';
 import { UsageError } from './main.js';
 
 /** `palisade serve [--stdio | --http] [--config FILE] [--host H] [--port P]` */
@@ -24,11 +24,9 @@ export async function serve(argv: string[]): Promise<number> {
   const loaded = loadConfig(values.config !== undefined ? { file: values.config } : {});
   if (values.stdio) return serveStdio(loaded);
   // Neither flag: HTTP, so that `npm start` serves HTTPS on loopback (issue 3).
-  const port = values.port === undefined ? undefined : Number(values.port);
-  if (port !== undefined && (!/^\d{1,5}$/.test(values.port!) || port > 65535)) throw new UsageError('--port must be a number 0..65535');
-  if (values.host !== undefined && !/^[A-Za-z0-9.:[\]-]{1,253}$/.test(values.host)) throw new UsageError('--host must be a host name or IP address');
+  const { hostPort } = await import('./token.js');
   const { serveHttp } = await import('./serve-http.js');
-  return serveHttp(loaded, { ...(values.host !== undefined && { host: values.host.replace(/^\[|\]$/g, '') }), ...(port !== undefined && { port }) });
+  return serveHttp(loaded, hostPort(values.host, values.port));
 }
 
 /** Serves MCP on this process's stdin/stdout until the client goes away. */
@@ -41,13 +39,11 @@ export async function serveStdio(loaded: ReturnType<typeof loadConfig>, runtimeO
     transport: 'stdio',
     sessionId: randomUUID(),
   });
-  // `stdio.max_line_bytes` (config schema key; until the schema declares it, the default applies).
-  const stdioConfig = loaded.config.stdio as { max_line_bytes?: number };
-  const transport = new PalisadeStdioTransport({ maxLineBytes: stdioConfig.max_line_bytes ?? DEFAULT_MAX_LINE_BYTES });
+  const transport = new PalisadeStdioTransport({ maxLineBytes: loaded.config.stdio.max_line_bytes });
   await server.connect(transport);
   logger.info({ principal: stdioPrincipal.id, tenant: stdioPrincipal.tenant, dataDir: loaded.dataDir }, 'palisade serving MCP on stdio');
   process.stderr.write(
-    `palisade: serving ${runtime.palisade.tools.size} tools over stdio as ${stdioPrincipal.id} (tenant ${stdioPrincipal.tenant}).\n` +
+    `palisade: serving ${runtime.palisade.catalog.list().length} tools over stdio as ${stdioPrincipal.id} (tenant ${stdioPrincipal.tenant}).\n` +
     `  Connect a desktop host with: { "mcpServers": { "team-tools": { "command": "npx", "args": ["palisade", "serve", "--stdio"] } } }\n`,
   );
   return new Promise<number>((resolve) => {

@@ -4,8 +4,8 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { errorResponse } from './wire-errors.js';
 
-/** The SDK's own limit, kept as the default so that no client that worked before breaks. */
-export const DEFAULT_MAX_LINE_BYTES = 10 * 1024 * 1024;
+/** The default of config `stdio.max_line_bytes`: 4 MiB (a 2 MiB message passes; the SDK's own limit was 10 MiB, then exit). */
+export const DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024;
 
 export interface StdioTransportOptions {
   readonly stdin?: Readable;
