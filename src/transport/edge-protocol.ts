@@ -1,31 +1,22 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import type { Code } from '../core/codes.js';
-
-/** A refusal of the HTTP protocol layer, as data; the edge writes it. */
-export interface ProtocolRefusal {
-  readonly status: number;
-  readonly code: Code;
-  readonly message: string;
-  readonly headers?: Readonly<Record<string, string>>;
-}
+import { refuse, type Refusal } from './http-errors.js';
 
 /**
  * HTTP/1.1 request hygiene that Node's parser lets through:
  * - a request line naming another version than 1.0/1.1 (`HTTP/2.0`, `HTTP/0.9`)
- *   is answered 505 instead of being served as if it were HTTP/1.1;
+ *   is refused (400 INVALID_REQUEST: the edge never answers a 5xx, so not 505)
+ *   instead of being served as if it were HTTP/1.1;
  * - two or more `Host` header fields are a 400 (RFC 9112 section 3.2): Node keeps
  *   the first, a proxy in front may have used the last, and the Host allow-list
  *   would then judge another name than the one routed.
  */
-export function requestLineRefusal(req: IncomingMessage): ProtocolRefusal | undefined {
-  if (req.httpVersion !== '1.1' && req.httpVersion !== '1.0') {
-    return { status: 505, code: 'INVALID_REQUEST', message: 'HTTP version not supported: use HTTP/1.1' };
-  }
+export function requestLineRefusal(req: IncomingMessage): Refusal | undefined {
+  if (req.httpVersion !== '1.1' && req.httpVersion !== '1.0') return refuse('INVALID_REQUEST', 'HTTP version not supported: use HTTP/1.1');
   let hosts = 0;
   for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() === 'host') hosts += 1;
-  if (hosts > 1) return { status: 400, code: 'INVALID_REQUEST', message: 'exactly one Host header is allowed' };
+  if (hosts > 1) return refuse('INVALID_REQUEST', 'exactly one Host header is allowed');
   return undefined;
 }
 

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { isCode, type Code } from '../core/codes.js';
+import { httpStatus, isCode, type Code } from '../core/codes.js';
 import { wireErrorFor } from './wire-errors.js';
 
 /** One error answer of the HTTP transport, as the caller will see it. */
@@ -10,17 +10,18 @@ export interface HttpWireError {
   readonly message: string;
 }
 
-type Rule = readonly [status: number, match: RegExp | undefined, answer: Omit<HttpWireError, 'status'> & { status?: number }];
+type Rule = readonly [status: number, match: RegExp | undefined, answer: { readonly rpc: number; readonly code: Code; readonly message: string }];
 
 /**
  * The SDK's Streamable HTTP transport answers some requests itself, before any
  * handler, with its own texts. Each known answer gets a registry code and a fixed
  * message; the first matching rule wins. Texts are matched, never repeated.
+ * The status is the registry's for the code (so a fault is a 403, never a 5xx).
  */
 const RULES: readonly Rule[] = [
-  [406, undefined, { rpc: -32000, code: 'INVALID_REQUEST', message: 'Not Acceptable: the Accept header must list application/json and text/event-stream' }],
-  [415, undefined, { rpc: -32000, code: 'INVALID_REQUEST', message: 'Unsupported Media Type: Content-Type must be application/json' }],
-  [409, undefined, { rpc: -32000, code: 'INVALID_REQUEST', message: 'Conflict: only one SSE stream is allowed per session' }],
+  [406, undefined, { rpc: -32000, code: 'NOT_ACCEPTABLE', message: 'Not Acceptable: the Accept header must list application/json and text/event-stream' }],
+  [415, undefined, { rpc: -32000, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported Media Type: Content-Type must be application/json' }],
+  [409, undefined, { rpc: -32000, code: 'STREAM_CONFLICT', message: 'Conflict: only one SSE stream is allowed per session' }],
   [413, undefined, { rpc: -32000, code: 'PAYLOAD_TOO_LARGE', message: 'Request body too large' }],
   [404, undefined, { rpc: -32001, code: 'NOT_FOUND', message: 'Session not found' }],
   [405, undefined, { rpc: -32000, code: 'METHOD_NOT_ALLOWED', message: 'method not allowed on this path' }],
@@ -28,7 +29,7 @@ const RULES: readonly Rule[] = [
   [403, undefined, { rpc: -32000, code: 'HOST_NOT_ALLOWED', message: 'Host not allowed' }],
   [400, /Invalid JSON-RPC message/i, { rpc: -32600, code: 'INVALID_REQUEST', message: 'Invalid request: not a JSON-RPC 2.0 message' }],
   [400, /^Parse error: Invalid JSON$/i, { rpc: -32700, code: 'PARSE_ERROR', message: 'Parse error: not valid JSON' }],
-  [400, /^Parse error$/i, { status: 403, rpc: -32603, code: 'INTERNAL_ERROR', message: 'the request could not be processed' }],
+  [400, /^Parse error$/i, { rpc: -32603, code: 'INTERNAL_ERROR', message: 'the request could not be processed' }],
   [400, /Batch must not exceed/i, { rpc: -32600, code: 'BATCH_TOO_LARGE', message: 'Invalid request: batch too large' }],
   [400, /already initialized/i, { rpc: -32600, code: 'INVALID_REQUEST', message: 'Invalid request: the session is already initialized' }],
   [400, /Only one initialization/i, { rpc: -32600, code: 'INVALID_REQUEST', message: 'Invalid request: only one initialize request is allowed' }],
@@ -46,13 +47,14 @@ const RULES: readonly Rule[] = [
 export function classifyHttpError(status: number, body: unknown): HttpWireError {
   const error = (body as { error?: { code?: unknown; message?: unknown; data?: { code?: unknown } } } | null)?.error;
   const text = typeof error?.message === 'string' ? error.message : '';
-  if (isCode(error?.data?.code) && text) return { status, rpc: typeof error?.code === 'number' ? error.code : -32000, code: error.data.code, message: text.slice(0, 200) };
+  if (isCode(error?.data?.code) && text) return { status: httpStatus(error.data.code), rpc: typeof error?.code === 'number' ? error.code : -32000, code: error.data.code, message: text.slice(0, 200) };
   for (const [s, match, answer] of RULES) {
-    if (s === status && (!match || match.test(text))) return { ...answer, status: answer.status ?? status };
+    if (s === status && (!match || match.test(text))) return { ...answer, status: httpStatus(answer.code) };
   }
-  if (status >= 500) return { status: 403, rpc: -32603, code: 'INTERNAL_ERROR', message: 'the request could not be processed' };
+  if (status >= 500) return { status: httpStatus('INTERNAL_ERROR'), rpc: -32603, code: 'INTERNAL_ERROR', message: 'the request could not be processed' };
   const w = wireErrorFor(error?.code);
-  return { status, rpc: w.rpc, code: w.code === 'INTERNAL_ERROR' ? 'INVALID_REQUEST' : w.code, message: w.code === 'INTERNAL_ERROR' ? 'Bad request' : w.message };
+  const code: Code = w.code === 'INTERNAL_ERROR' || w.code === 'UPSTREAM_ERROR' ? 'INVALID_REQUEST' : w.code;
+  return { status: httpStatus(code), rpc: w.rpc, code, message: code === w.code ? w.message : 'Bad request' };
 }
 
 /**
@@ -61,7 +63,7 @@ export function classifyHttpError(status: number, body: unknown): HttpWireError 
  * written once, with its length. Success answers (JSON and SSE) stream untouched.
  * Applied to the response before the SDK transport's `handleRequest` writes it.
  */
-export function guardErrorAnswers(res: ServerResponse): void {
+export function guardErrorAnswers(res: ServerResponse, o: { override?: () => { code: Code; message: string; rpc?: number; headers?: Readonly<Record<string, string>> } | undefined } = {}): void {
   const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => ServerResponse;
   const write = res.write.bind(res) as (...a: unknown[]) => boolean;
   const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
@@ -87,10 +89,12 @@ export function guardErrorAnswers(res: ServerResponse): void {
     held = undefined;
     let parsed: unknown;
     try { parsed = JSON.parse(Buffer.concat(h.parts).toString('utf8')); } catch { parsed = undefined; }
-    const e = classifyHttpError(h.status, parsed);
+    const forced = o.override?.();
+    const e = forced ? { status: httpStatus(forced.code), rpc: forced.rpc ?? -32000, code: forced.code, message: forced.message } : classifyHttpError(h.status, parsed);
     const body = JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: e.rpc, message: e.message, data: { code: e.code } } });
     const headers: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(h.headers)) if (!/^(content-length|content-type)$/i.test(k)) headers[k] = v;
+    Object.assign(headers, forced?.headers);
     writeHead(e.status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
     return end(body);
   };

@@ -79,12 +79,12 @@ async function session(): Promise<Record<string, string>> {
 describe('HTTP: the SDK transport answers get registry codes (issue 8 item 6)', () => {
   it('406 without the SSE Accept', async () => {
     const r = await send({ headers: { accept: 'application/json' }, body: initializeLine() });
-    expect([r.status, r.error?.data?.code]).toEqual([406, 'INVALID_REQUEST']);
+    expect([r.status, r.error?.data?.code]).toEqual([406, 'NOT_ACCEPTABLE']);
   });
 
   it('415 with a foreign Content-Type', async () => {
     const r = await send({ headers: { 'content-type': 'text/plain' }, body: initializeLine() });
-    expect([r.status, r.error?.data?.code]).toEqual([415, 'INVALID_REQUEST']);
+    expect([r.status, r.error?.data?.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
   });
 
   it('jsonrpc "1.0" is an invalid request (-32600), not a parse error', async () => {
@@ -123,7 +123,7 @@ describe('HTTP: the SDK transport answers get registry codes (issue 8 item 6)', 
     });
     expect(first.statusCode).toBe(200);
     const second = await send({ method: 'GET', headers: { ...h, accept: 'text/event-stream' } });
-    expect([second.status, second.error?.data?.code]).toEqual([409, 'INVALID_REQUEST']);
+    expect([second.status, second.error?.data?.code]).toEqual([409, 'STREAM_CONFLICT']);
     first.destroy();
   });
 
