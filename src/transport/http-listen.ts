@@ -64,6 +64,8 @@ export async function listen(o: ListenOptions, handler: Handler): Promise<Listen
   const handshakeWarn = warnThrottle(log, 'TLS handshake refused');
   server.on('tlsClientError', (err: Error) => handshakeWarn(tlsErrorKind(err)));
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    // A renegotiation attempt is not an HTTP request to answer: the connection ends.
+    if (err.code === 'ERR_TLS_RENEGOTIATION_DISABLED') return void socket.destroy();
     const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
     if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`); else socket.destroy();
   });

@@ -130,6 +130,7 @@ describe('HTTP and TLS hygiene and error codes on the wire (issue 8 items 6 and 
     const s = await tlsSocket(e.port, { maxVersion: 'TLSv1.2' });
     const outcome = await new Promise<string>((resolve) => {
       s.on('error', () => resolve('refused'));
+      s.on('end', () => resolve('refused'));
       s.on('close', () => resolve('refused'));
       const ok = s.renegotiate({ rejectUnauthorized: true }, (err) => resolve(err ? 'refused' : 'renegotiated'));
       if (!ok) resolve('refused');
