@@ -14,7 +14,7 @@ const INSTRUCTION = [
   /\bignore (all |any )?(the )?(previous|prior|above|earlier) (instructions|prompts?|messages)\b/i,
   /\b(disregard|forget|override) (all |any |the )?(previous|prior|system|above) (instructions|rules|prompts?)\b/i,
   /<\s*\/?\s*(important|system|instructions?|secret)\s*>/i,
-  /\b(do not|don't|never) (tell|inform|mention|reveal)( this)? to the user\b/i,
+  /\b(do not|don't|never) (tell|inform|mention|reveal|show|notify)\b.{0,30}\bthe user\b/i,
   /\byou (must|should) (first )?(call|use|invoke|run|read)\b/i,
   /\b(before|after) (using|calling) this tool,? (you must|always|first)\b/i,
   /\b(send|upload|exfiltrate|forward|post) (the )?(contents?|data|keys?|tokens?|credentials?|secrets?|files?)\b.{0,40}\b(to|at)\b/i,
