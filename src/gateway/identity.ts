@@ -72,7 +72,15 @@ export function upstreamCredentials(name: string, auth: UpstreamConfig['auth'], 
   }
   const x = auth.token_exchange;
   return async (caller) => {
-    if (!caller) throw new FaultError('UPSTREAM_ERROR', `upstream ${name}: token exchange needs a caller`);
+    if (!caller) {
+      // Gateway's own requests (listing tools at start, drift checks) act as Palisade itself: client credentials.
+      let own = cache.get('');
+      if (!own || own.until <= now()) {
+        own = await tokenRequest(x.token_url, x.allow_addresses, x.client_id, x.client_secret, { grant_type: 'client_credentials', audience: x.audience, ...(x.scope && { scope: x.scope }) });
+        cache.set('', own);
+      }
+      return { Authorization: `Bearer ${own.token}` };
+    }
     const k = JSON.stringify([caller.tenant, caller.id]);
     let hit = cache.get(k);
     if (!hit || hit.until <= now()) {
