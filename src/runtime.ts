@@ -72,7 +72,7 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
     quarantine: config.killswitch.quarantine,
     egressBlock: config.egress.block,
   });
-  const reference = await createReferenceTools(loaded);
+  const reference = await createReferenceTools(loaded, env);
   // One egress client for the server; the block list is read live from the switchboard on every request and hop.
   const egressOptions = egressOptionsFromConfig(config.egress, { blocked: () => switches.current().egressBlock });
   const demo = options.demoEgress;

@@ -92,7 +92,13 @@ export const ConfigSchema = z.strictObject({
     redis_prefix: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/).default('palisade:'),
   }).prefault({}),
   data: z.strictObject({
+    /** sqlite: one file per region under the data dir. postgres: one schema per region at DATABASE_URL (never chosen by DATABASE_URL alone). */
     backend: z.enum(['sqlite', 'postgres']).default('sqlite'),
+    postgres: z.strictObject({
+      /** Schemas `<prefix>_eu_west`, `<prefix>_us_east`, `<prefix>_control`. */
+      schema_prefix: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a lower-case identifier (letters, digits, _), at most 40 characters').default('palisade'),
+      pool_max: z.number().int().min(1).max(64).default(4),
+    }).prefault({}),
   }).prefault({}),
   policy: z.string().optional(),
   limits: z.string().optional(),
