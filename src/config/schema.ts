@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REGION_ID, SUBJECT_ID, TENANT_ID } from '../core/keys.js';
 
 /**
  * palisade.yaml. Every key has a safe default; unknown keys are refused so a
@@ -7,11 +8,12 @@ import { z } from 'zod';
  */
 const grant = z.string().min(1).max(128).refine((g) => !g.includes('*'), 'wildcard grants are not allowed');
 
+/** Tenant and subject scope state keys: the same charsets as token claims (no separators, no control characters). */
 export const PrincipalSchema = z.strictObject({
-  id: z.string().min(1).max(256),
+  id: z.string().regex(SUBJECT_ID, 'must be letters, digits and _.:@+=/- (at most 256; no | or control characters)'),
   type: z.string().min(1).max(64).default('agent'),
-  tenant: z.string().min(1).max(128),
-  region: z.string().min(1).max(64),
+  tenant: z.string().regex(TENANT_ID, 'must be letters, digits and _.- (at most 128; no | or control characters)'),
+  region: z.string().regex(REGION_ID, 'must be lower-case letters, digits and - (e.g. eu-west)'),
   grants: z.array(grant).max(256).default([]),
 });
 

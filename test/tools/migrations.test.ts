@@ -58,7 +58,7 @@ describe.each(BACKENDS)('migrations on %s', (backend) => {
     const kids = [child(s.loaded.file!, s.env), child(s.loaded.file!, s.env)];
     await Promise.all(kids.map((k) => k.ready));
     for (const k of kids) k.go();
-    const [a, b] = await Promise.all(kids.map((k) => k.done));
+    const [a, b] = (await Promise.all(kids.map((k) => k.done))) as [Awaited<Child["done"]>, Awaited<Child["done"]>];
     expect([a.code, b.code], a.err + b.err).toEqual([0, 0]);
     const applied = [...JSON.parse(a.out), ...JSON.parse(b.out)] as typeof ALL;
     expect(applied.sort((x, y) => `${x.store}${x.version}`.localeCompare(`${y.store}${y.version}`)))
