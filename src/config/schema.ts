@@ -91,7 +91,7 @@ export const ConfigSchema = z.strictObject({
     /** Unset: redis when REDIS_URL is set, else sqlite. */
     backend: z.enum(['memory', 'sqlite', 'redis']).optional(),
     /** Key and channel prefix in Redis, so deployments can share one server. */
-    redis_prefix: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/).default('palisade:'),
+    redis_prefix: z.string().regex(/^[A-Za-z0-9_.:-]{0,63}:$/, 'must be up to 64 characters of A-Za-z0-9_.:- ending with ":"').default('palisade:'),
   }).prefault({}),
   data: z.strictObject({
     /** sqlite: one file per region under the data dir. postgres: one schema per region at DATABASE_URL (never chosen by DATABASE_URL alone). */

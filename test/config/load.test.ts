@@ -70,4 +70,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ file: join(d, 'p.yaml'), env: {} })).toThrow(ConfigError);
     expect(() => loadConfig({ file: join(d, 'p.yaml'), env: {} })).toThrow(path);
   });
+
+  it('state.redis_prefix must end with ":" (a prefix and a key cannot trade characters)', () => {
+    const d = dir();
+    writeFileSync(join(d, 'p.yaml'), 'state: { redis_prefix: palisade }\n');
+    expect(() => loadConfig({ file: join(d, 'p.yaml'), env: {} })).toThrow('state.redis_prefix');
+  });
 });
