@@ -80,6 +80,23 @@ describe.each(BACKENDS)('flag.set operation ids on %s', (backend) => {
     expect(await history(p, b, 'collide')).toHaveLength(1);
   });
 
+  it('two instances racing one op id (no shared idempotency store) write once; other arguments lose with a conflict', async () => {
+    const w = await world();
+    const [p1, p2, p3] = [await w.instance(), await w.instance(), await w.instance()];
+    const key = uuid();
+    const rs = await Promise.all([
+      p1.call(acme, 'flag.set', { name: 'race', env: 'dev', rolloutPct: 40, idemKey: key }),
+      p2.call(acme, 'flag.set', { name: 'race', env: 'dev', rolloutPct: 40, idemKey: key }),
+      p3.call(acme, 'flag.set', { name: 'race', env: 'dev', rolloutPct: 41, idemKey: key }),
+    ]);
+    const codes = rs.map((r) => codeOf(r) ?? 'OK');
+    expect(await history(p1, acme, 'race')).toHaveLength(1);
+    const value = (await p1.call(acme, 'flag.get', { name: 'race', env: 'dev' })).structuredContent['rolloutPct'];
+    // Whichever won, the losers never report a write that did not happen.
+    if (value === 40) expect(codes).toEqual(['OK', 'OK', 'IDEMPOTENCY_CONFLICT']);
+    else expect(codes).toEqual(['IDEMPOTENCY_CONFLICT', 'IDEMPOTENCY_CONFLICT', 'OK']);
+  });
+
   it('the op id is a stateKey: no caller string appears in it', () => {
     const id = flagOpId('acme', 'agent:ops', 'ABC');
     expect(id).toMatch(/^flag\.op:[0-9a-f]{64}$/);
