@@ -41,6 +41,7 @@ export function setupBackend(backend: Backend, prefix = uniquePrefix()): Backend
 }
 
 export async function dropSchemas(prefix: string): Promise<void> {
+  if (!PG_URL) return;
   const c = new pg.Client({ connectionString: PG_URL });
   await c.connect();
   try {

@@ -29,7 +29,7 @@ describe.each(BACKENDS)('flag.set operation ids on %s', (backend) => {
     return { instance: async () => { const p = await createPalisade({ tools: ref.tools, env: {} }); instances.push(p); return p; } };
   }
   const history = async (p: Awaited<ReturnType<typeof createPalisade>>, who: Principal, name: string) =>
-    (await p.call(who, 'flag.get', { name, env: 'dev' })).structuredContent['history'] as { rolloutPct: number; actor: string }[] | undefined;
+    (await p.call(who, 'flag.get', { name, env: 'dev' })).structuredContent!['history'] as { rolloutPct: number; actor: string }[] | undefined;
 
   it('after the idempotency record expired, the same key with OTHER arguments is IDEMPOTENCY_CONFLICT and writes nothing', async () => {
     const w = await world();
@@ -41,7 +41,7 @@ describe.each(BACKENDS)('flag.set operation ids on %s', (backend) => {
     expect(codeOf(r)).toBe('IDEMPOTENCY_CONFLICT');
     expect(textOf(r)).not.toContain('80');
     const got = await later.call(acme, 'flag.get', { name: 'op_conflict', env: 'dev' });
-    expect(got.structuredContent['rolloutPct']).toBe(20);
+    expect(got.structuredContent!['rolloutPct']).toBe(20);
     expect(await history(later, acme, 'op_conflict')).toHaveLength(1);
   });
 
@@ -91,7 +91,7 @@ describe.each(BACKENDS)('flag.set operation ids on %s', (backend) => {
     ]);
     const codes = rs.map((r) => codeOf(r) ?? 'OK');
     expect(await history(p1, acme, 'race')).toHaveLength(1);
-    const value = (await p1.call(acme, 'flag.get', { name: 'race', env: 'dev' })).structuredContent['rolloutPct'];
+    const value = (await p1.call(acme, 'flag.get', { name: 'race', env: 'dev' })).structuredContent!['rolloutPct'];
     // Whichever won, the losers never report a write that did not happen.
     if (value === 40) expect(codes).toEqual(['OK', 'OK', 'IDEMPOTENCY_CONFLICT']);
     else expect(codes).toEqual(['IDEMPOTENCY_CONFLICT', 'IDEMPOTENCY_CONFLICT', 'OK']);

@@ -67,6 +67,19 @@ describe.each(BACKENDS)('migrations on %s', (backend) => {
   }, 60_000);
 });
 
+describe('backend selection', () => {
+  it('DATABASE_URL alone keeps SQLite; data.backend: postgres without DATABASE_URL stops start-up', async () => {
+    const { loadConfig } = await import('../../src/config/load.js');
+    const { ConfigError } = await import('../../src/core/errors.js');
+    const s = fresh('sqlite');
+    const data = await openReferenceData(s.loaded, { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' });
+    expect(data.backend).toBe('sqlite');
+    await data.close();
+    const pgCfg = loadConfig({ file: fresh('postgres').loaded.file!, env: {} });
+    await expect(openReferenceData(pgCfg, {})).rejects.toThrow(ConfigError);
+  });
+});
+
 describe('migrations: SQLite specifics', () => {
   it('a data.db written before versioned migrations keeps its flags and gains the args hash column', async () => {
     const s = fresh('sqlite');

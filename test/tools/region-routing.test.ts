@@ -24,7 +24,7 @@ const routeFromMeta: Guard = {
   name: 'policy',
   check: (inv) => {
     const r = inv.meta['test/route'];
-    return typeof r === 'string' ? allow('policy', { obligations: [{ kind: 'route', region: r }] }) : allow('policy');
+    return typeof r === 'string' ? allow({ obligations: [{ kind: 'route', region: r }] }) : allow();
   },
 };
 
@@ -62,7 +62,7 @@ describe.each(BACKENDS)('region routing on %s', (backend) => {
   beforeAll(async () => {
     setup = setupBackend(backend);
     data = await openReferenceData(setup.loaded, setup.env);
-    palisade = await createPalisade({ tools: ordersTools(spied(data, log)), policyGuards: [routeFromMeta], env: {} });
+    palisade = await createPalisade({ tools: ordersTools(spied(data, log)), stages: { policy: routeFromMeta }, env: {} });
     eu = new Set((await storeRows(backend, setup, 'eu-west')).map((r) => r.id));
     us = new Set((await storeRows(backend, setup, 'us-east')).map((r) => r.id));
   });
@@ -83,7 +83,7 @@ describe.each(BACKENDS)('region routing on %s', (backend) => {
   it('an EU caller\'s export is served by the eu-west store only, and says so in _meta', async () => {
     const r = await call(euCaller, 'orders.export', WEEK);
     expect(r.isError).toBeFalsy();
-    const rows = r.structuredContent['rows'] as Row[];
+    const rows = r.structuredContent!['rows'] as Row[];
     expect(rows.length).toBeGreaterThan(10);
     expect(rows.every((x) => x.region === 'eu-west' && eu.has(x.orderId) && !us.has(x.orderId))).toBe(true);
     expect(log).toEqual(['eu-west']);
@@ -115,7 +115,7 @@ describe.each(BACKENDS)('region routing on %s', (backend) => {
 
   it('a us-east caller is served by the us-east store only; an EU order id there is NOT_FOUND', async () => {
     const r = await call(usCaller, 'orders.export', WEEK);
-    expect((r.structuredContent['rows'] as Row[]).every((x) => x.region === 'us-east' && us.has(x.orderId))).toBe(true);
+    expect((r.structuredContent!['rows'] as Row[]).every((x) => x.region === 'us-east' && us.has(x.orderId))).toBe(true);
     expect(log).toEqual(['us-east']);
     const euOrder = [...eu][0]!;
     const g = await call(usCaller, 'orders.get', { orderId: euOrder });
@@ -124,9 +124,9 @@ describe.each(BACKENDS)('region routing on %s', (backend) => {
   });
 
   it('an EU caller reads its EU order by id from eu-west', async () => {
-    const rows = (await call(euCaller, 'orders.export', WEEK)).structuredContent['rows'] as Row[];
+    const rows = (await call(euCaller, 'orders.export', WEEK)).structuredContent!['rows'] as Row[];
     const r = await call(euCaller, 'orders.get', { orderId: rows[0]!.orderId });
-    expect((r.structuredContent['order'] as Row).region).toBe('eu-west');
+    expect((r.structuredContent!['order'] as Row).region).toBe('eu-west');
     expect(r._meta?.['palisade/region']).toBe('eu-west');
     expect(log).toEqual(['eu-west']);
   });
@@ -159,7 +159,7 @@ describe.each(BACKENDS)('region routing on %s', (backend) => {
           expect(['POLICY_DENY', 'NOT_FOUND']).toContain(codeOf(r));
           return;
         }
-        const rows = byId ? [r.structuredContent['order'] as Row] : (r.structuredContent['rows'] as Row[]);
+        const rows = byId ? [r.structuredContent!['order'] as Row] : (r.structuredContent!['rows'] as Row[]);
         expect(r._meta?.['palisade/region']).toBe(routed);
         for (const row of rows) {
           expect(row.region).toBe(routed);

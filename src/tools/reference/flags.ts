@@ -52,8 +52,8 @@ export function flagTools(data: ReferenceData, options: FlagToolOptions): Tool[]
       ticket: z.string().nullable(), updatedBy: z.string(), updatedAt: z.string(),
     }),
     rules: (args) => (args.env === 'prod' && args.rolloutPct > 10 && !args.ticket
-      ? deny('rules', 'TICKET_REQUIRED', TICKET_MESSAGE)
-      : allow('rules')),
+      ? deny('TICKET_REQUIRED', TICKET_MESSAGE)
+      : allow()),
     async handler(args, ctx) {
       const idemKey = (args as { idemKey?: string }).idemKey;
       const opId = idemKey ? flagOpId(ctx.principal.tenant, ctx.principal.id, idemKey) : null;

@@ -95,8 +95,8 @@ export function ordersTools(data: ReferenceData): Tool[] {
       rows: z.array(OrderOut), nextCursor: z.string().optional(),
     }),
     rules: (args, inv) => (!args.mask.includes('email') && !hasPii(inv.principal)
-      ? deny('rules', 'SCOPE_MISSING', `unmasked emails need the purpose grant ${PII_GRANT}`, { details: { scope: PII_GRANT } })
-      : allow('rules')),
+      ? deny('SCOPE_MISSING', `unmasked emails need the purpose grant ${PII_GRANT}`, { details: { scope: PII_GRANT } })
+      : allow()),
     async handler(args, ctx) {
       const { from, to, mask, limit, cursor } = args;
       const store = storeFor(data, args, ctx);
@@ -137,5 +137,6 @@ export function ordersTools(data: ReferenceData): Tool[] {
     resultMeta: regionMeta,
   });
 
-  return [exportTool, getTool];
+  // Customer emails and phones: policy sees `data.contains_pii` for these tools.
+  return [exportTool, getTool].map((t) => ({ ...t, data: ['pii'] }));
 }
