@@ -106,6 +106,17 @@ describe.runIf(PG_URL)('migrations: PostgreSQL specifics', () => {
     await expect(openPostgresData({ url: PG_URL!, schemaPrefix: 'x"; DROP SCHEMA public; --' })).rejects.toThrow(TypeError);
   });
 
+  it('data.postgres.pool_max sizes the pool', async () => {
+    const s = setupBackend('postgres');
+    setups.push(s);
+    const { writeFileSync } = await import('node:fs');
+    const { loadConfig } = await import('../../src/config/load.js');
+    writeFileSync(s.loaded.file!, `data: { backend: postgres, postgres: { schema_prefix: ${s.prefix}, pool_max: 2 } }\n`);
+    const data = await openReferenceData(loadConfig({ file: s.loaded.file!, env: s.env }), s.env) as Awaited<ReturnType<typeof openReferenceData>> & { pool: { options: { max: number } } };
+    expect(data.pool.options.max).toBe(2);
+    await data.close();
+  });
+
   it('the migration log lists each version once per schema', async () => {
     const s = fresh('postgres');
     await (await openReferenceData(s.loaded, s.env)).close();

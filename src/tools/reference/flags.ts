@@ -55,8 +55,7 @@ export function flagTools(data: ReferenceData, options: FlagToolOptions): Tool[]
       ? deny('TICKET_REQUIRED', TICKET_MESSAGE)
       : allow()),
     async handler(args, ctx) {
-      const idemKey = (args as { idemKey?: string }).idemKey;
-      const opId = idemKey ? flagOpId(ctx.principal.tenant, ctx.principal.id, idemKey) : null;
+      const opId = args.idemKey ? flagOpId(ctx.principal.tenant, ctx.principal.id, args.idemKey) : null;
       const argsHash = sha256Hex(canonicalJson({ name: args.name, env: args.env, rolloutPct: args.rolloutPct, ticket: args.ticket ?? null }));
       const r = await flags.apply({
         tenant: ctx.principal.tenant, env: args.env, name: args.name, pct: args.rolloutPct, ticket: args.ticket ?? null,

@@ -80,6 +80,8 @@ export function ordersTools(data: ReferenceData): Tool[] {
       + REGION_HELP + 'Example: {"from":"2025-08-25","to":"2025-08-31"}',
     effect: 'read',
     scope: 'orders.read',
+    // Customer emails and phones: policy sees `data.contains_pii` for these tools.
+    data: ['pii'],
     cost: 0.01,
     input: z.strictObject({
       from: isoDate,
@@ -125,6 +127,8 @@ export function ordersTools(data: ReferenceData): Tool[] {
       + REGION_HELP + 'Example: {"orderId":"ord_abc123def456"}',
     effect: 'read',
     scope: 'orders.read',
+    // Customer emails and phones: policy sees `data.contains_pii` for these tools.
+    data: ['pii'],
     input: { orderId: z.string().regex(ORDER_ID, 'must be an order id (ord_ followed by 12 lower-case letters or digits)'), region: regionArg },
     output: z.object({ region: z.string(), order: OrderOut }),
     async handler(args, ctx) {
@@ -137,6 +141,5 @@ export function ordersTools(data: ReferenceData): Tool[] {
     resultMeta: regionMeta,
   });
 
-  // Customer emails and phones: policy sees `data.contains_pii` for these tools.
-  return [exportTool, getTool].map((t) => ({ ...t, data: ['pii'] }));
+  return [exportTool, getTool];
 }
