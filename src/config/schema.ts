@@ -4,6 +4,7 @@ import { AuthConfigSchema } from '../auth/config.js';
 import { EgressConfigSchema } from '../egress/config-schema.js';
 import { KillswitchConfigSchema, StateConfigSchema } from '../state/config.js';
 import { DataConfigSchema } from '../tools/reference/config.js';
+import { UpstreamsSchema } from '../gateway/config.js';
 
 /** Per-tool settings (`tools.<name>`). Every key acts; an unknown key is refused. */
 export const ToolSettingsSchema = z.strictObject({
@@ -52,6 +53,7 @@ const TlsSchema = z.strictObject({
 export const ConfigSchema = z.strictObject({
   server: z.strictObject({
     name: z.string().default('team-tools'),
+    reference_tools: z.boolean().default(true).describe('serve the reference tools (orders.*, flag.*, web.fetchSafe); false for a pure gateway'),
     data_dir: z.string().optional(),
     http: HttpSchema.prefault({}),
     tls: TlsSchema.prefault({}),
@@ -82,6 +84,7 @@ export const ConfigSchema = z.strictObject({
   egress: EgressConfigSchema,
   tools: z.record(z.string(), ToolSettingsSchema).default({}).describe('per-tool settings by tool name; a name that is not a served tool stops start-up'),
   killswitch: KillswitchConfigSchema,
+  upstreams: UpstreamsSchema.describe('gateway mode: upstream MCP servers behind the same pipeline'),
   audit: z.strictObject({
     checkpoint_every: z.number().int().positive().default(100),
     checkpoint_seconds: z.number().int().positive().default(5),
