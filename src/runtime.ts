@@ -77,7 +77,7 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
   const { config } = loaded;
   const store = await openStore(loaded, env);
   const switches = await createSwitchboard(store, switchDefaultsFromConfig(config, env));
-  const reference = config.server.reference_tools ? await createReferenceTools(loaded) : { tools: [], close: async () => undefined };
+  const reference = config.server.reference_tools ? await createReferenceTools(loaded, env) : { tools: [], close: async () => undefined };
   // One egress client for the server; the block list is read live from the switchboard on every request and hop.
   const egressOptions = egressOptionsFromConfig(config.egress, { blocked: () => switches.current().egressBlock });
   const demo = options.demoEgress;
