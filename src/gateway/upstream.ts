@@ -100,7 +100,7 @@ export function connectUpstream(name: string, cfg: UpstreamConfig, deps: Upstrea
     return s;
   }
 
-  async function guarded<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+  async function guarded<T>(fn: (c: Client) => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (closed) throw new FaultError('UPSTREAM_ERROR', `upstream ${name} is closed`);
     if (Date.now() < openUntil) throw new FaultError('UPSTREAM_ERROR', `upstream ${name} is failing; calls are refused for a moment (circuit open)`);
     try {
@@ -109,6 +109,8 @@ export function connectUpstream(name: string, cfg: UpstreamConfig, deps: Upstrea
       return r;
     } catch (err) {
       if (err instanceof DenyError) throw err;
+      // A call the client cancelled is not the upstream's failure: no breaker count, no restart.
+      if (signal?.aborted) throw new FaultError('UPSTREAM_ERROR', `upstream ${name}: the call was cancelled`);
       failures += 1;
       if (failures >= breaker.failures) { openUntil = Date.now() + breaker.openMs; failures = 0; }
       log?.warn({ upstream: name, err: (err as Error)?.name }, 'upstream call failed');
@@ -138,7 +140,7 @@ export function connectUpstream(name: string, cfg: UpstreamConfig, deps: Upstrea
         signal: o.signal,
         timeout: o.timeoutMs,
         ...(o.onprogress && { onprogress: o.onprogress, resetTimeoutOnProgress: false }),
-      }) as Promise<CallToolResult>));
+      }) as Promise<CallToolResult>), o.signal);
     },
     onToolsChanged(l) { changed.add(l); },
     status() {

@@ -17,6 +17,7 @@ upstreams:
       get-tiny-image: { effect: read, scope: ev.read }
       get-sum: { effect: read, scope: ev.read }
       get-resource-reference: { effect: read, scope: ev.read }
+      trigger-long-running-operation: { effect: read, scope: ev.read }
 `;
 
 describe('gateway mode with @modelcontextprotocol/server-everything over stdio', () => {
@@ -25,7 +26,7 @@ describe('gateway mode with @modelcontextprotocol/server-everything over stdio',
     open.push(rt);
     const c = await client(rt);
     const { tools } = await c.client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['ev.echo', 'ev.get-resource-reference', 'ev.get-sum', 'ev.get-tiny-image']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['ev.echo', 'ev.get-resource-reference', 'ev.get-sum', 'ev.get-tiny-image', 'ev.trigger-long-running-operation']);
     const echo = tools.find((t) => t.name === 'ev.echo')!;
     expect(echo.inputSchema['additionalProperties']).toBe(false);
     expect(echo.annotations?.readOnlyHint).toBe(true);
@@ -50,6 +51,23 @@ describe('gateway mode with @modelcontextprotocol/server-everything over stdio',
     const other = await client(rt, { ...caller, grants: ['rp.read'] });
     expect(codeOf(await other.client.callTool({ name: 'ev.echo', arguments: { message: 'x' } }))).toBe('NOT_FOUND');
     await other.close();
+    await c.close();
+  });
+});
+
+describe('gateway mode: progress and cancellation are forwarded', () => {
+  it('relays the upstream\'s progress notifications to the client, and a cancelled call stops without breaking the session', async () => {
+    const { rt } = await gatewayRuntime(everything);
+    open.push(rt);
+    const c = await client(rt);
+    const seen: number[] = [];
+    const r = await c.client.callTool({ name: 'ev.trigger-long-running-operation', arguments: { duration: 1, steps: 3 } }, undefined, { onprogress: (p) => { seen.push(p.progress); } });
+    expect(r.isError).toBeFalsy();
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 300);
+    await expect(c.client.callTool({ name: 'ev.trigger-long-running-operation', arguments: { duration: 5, steps: 5 } }, undefined, { signal: ac.signal })).rejects.toThrow();
+    expect(textOf(await c.client.callTool({ name: 'ev.echo', arguments: { message: 'still here' } }))).toContain('still here');
     await c.close();
   });
 });
