@@ -1,0 +1,141 @@
+import type { CountryCode } from 'libphonenumber-js';
+import { contextBefore, isDigit, isWord } from '../chars.js';
+import type { Finding } from '../types.js';
+import { cardNetwork } from './card.js';
+import { validIPv4 } from './ip.js';
+import { phoneContext, validPhone } from './phone.js';
+import { ssnContext, validSsn } from './ssn.js';
+
+/** What the caller knows about where the text came from (e.g. the JSON key `phone`). */
+export interface NumericHints {
+  readonly phone?: boolean;
+  readonly ssn?: boolean;
+  readonly defaultCountry?: CountryCode;
+}
+
+const MAX = 24;
+const gs = new Int32Array(MAX);
+const ge = new Int32Array(MAX);
+/** Separator before group k: 1 space, 2 dash, 3 dot, 4 parenthesis forms. */
+const sep = new Uint8Array(MAX);
+const SPACE = 1, DASH = 2, DOT = 3, PAREN = 4;
+
+/**
+ * A run of digit groups joined by single separators (space, dash, dot, parentheses),
+ * starting at `i` (a digit at a word boundary). Tries, per starting group: IPv4,
+ * dashed SSN, card, phone, SSN by context. Returns where scanning resumes.
+ */
+export function numericAt(text: string, i: number, hints: NumericHints, out: Finding[]): number {
+  let n = 0;
+  let j = i;
+  let digits = 0;
+  for (;;) {
+    const s = j;
+    while (j < text.length && isDigit(text.charCodeAt(j))) j++;
+    gs[n] = s; ge[n] = j; digits += j - s; n++;
+    if (n === MAX) break;
+    const c = text.charCodeAt(j);
+    let kind = c === 32 ? SPACE : c === 45 ? DASH : c === 46 ? DOT : c === 40 || c === 41 ? PAREN : 0;
+    if (!kind) break;
+    let k = j + 1;
+    let c2 = text.charCodeAt(k);
+    if (!isDigit(c2) && ((c === 41 && c2 === 32) || (c === 32 && c2 === 40))) { kind = PAREN; c2 = text.charCodeAt(++k); }
+    if (!isDigit(c2)) break;
+    sep[n] = kind;
+    j = k;
+  }
+  const end = ge[n - 1]!;
+  // a last group glued to letters ("25T10", "123abc") belongs to a word, not to a number
+  const usable = end < text.length && isWord(text.charCodeAt(end)) ? n - 1 : n;
+  if (usable <= 0 || (digits < 7 && n < 3)) return end;
+  let k = 0;
+  while (k < usable) {
+    const m = tryAt(text, k, n, usable, digits, hints, out);
+    k = m >= 0 ? m + 1 : k + 1;
+  }
+  return end;
+}
+
+function tryAt(text: string, k: number, n: number, usable: number, digits: number, hints: NumericHints, out: Finding[]): number {
+  const len = (g: number) => ge[g]! - gs[g]!;
+  const start = gs[k]!;
+  // IPv4: exactly four dotted groups, not part of a longer dotted run (versions like 1.2.3.4.5)
+  if (k + 3 < usable && sep[k + 1] === DOT && sep[k + 2] === DOT && sep[k + 3] === DOT
+    && (k === 0 ? text.charCodeAt(start - 1) !== 46 : sep[k] !== DOT) && (k + 4 === n || sep[k + 4] !== DOT)
+    && len(k) <= 3 && len(k + 1) <= 3 && len(k + 2) <= 3 && len(k + 3) <= 3) {
+    const before = contextBefore(text, start, 16);
+    if (!before.includes('version') && !before.includes('release') && validIPv4(text.slice(start, ge[k + 3]))) {
+      out.push({ type: 'ip', start, end: ge[k + 3]! });
+      return k + 3;
+    }
+  }
+  // SSN, dashed: 3-2-4 and not inside a longer dashed run
+  if (k + 2 < usable && sep[k + 1] === DASH && sep[k + 2] === DASH && len(k) === 3 && len(k + 1) === 2 && len(k + 2) === 4
+    && (k === 0 ? text.charCodeAt(start - 1) !== 45 : sep[k] !== DASH) && (k + 3 === n || sep[k + 3] !== DASH)
+    && validSsn(text.slice(start, ge[k]), text.slice(gs[k + 1]!, ge[k + 1]), text.slice(gs[k + 2]!, ge[k + 2]))) {
+    out.push({ type: 'ssn', start, end: ge[k + 2]! });
+    return k + 2;
+  }
+  if (digits >= 13 && (k === 0 || sep[k] !== DOT)) {
+    const m = card(text, k, usable);
+    if (m >= 0) return m;
+  }
+  if (k === 0 && digits >= 7) {
+    const m = phone(text, usable, hints, out);
+    if (m >= 0) return m;
+  }
+  if (hints.ssn || ssnContext(contextBefore(text, start, 24))) {
+    if (len(k) === 9 && validSsn(text.slice(start, start + 3), text.slice(start + 3, start + 5), text.slice(start + 5, start + 9))) {
+      out.push({ type: 'ssn', start, end: ge[k]! });
+      return k;
+    }
+    if (k + 2 < usable && sep[k + 1] === SPACE && sep[k + 2] === SPACE && len(k) === 3 && len(k + 1) === 2 && len(k + 2) === 4
+      && validSsn(text.slice(start, ge[k]), text.slice(gs[k + 1]!, ge[k + 1]), text.slice(gs[k + 2]!, ge[k + 2]))) {
+      out.push({ type: 'ssn', start, end: ge[k + 2]! });
+      return k + 2;
+    }
+  }
+  return -1;
+
+  function card(t: string, from: number, upto: number): number {
+    // groups of 3+ digits joined by one consistent separator (space or dash), 13-19 digits in all
+    let ds = '';
+    const ends: number[] = [];
+    const sizes: number[] = [];
+    const kind = from + 1 < upto ? sep[from + 1] : 0;
+    if (len(from) < 3) return -1;
+    for (let m = from; m < upto; m++) {
+      if (m > from && (sep[m] !== kind || (kind !== SPACE && kind !== DASH) || len(m) < 3)) break;
+      ds += t.slice(gs[m]!, ge[m]);
+      if (ds.length > 19) break;
+      if (ds.length >= 13) { ends.push(m); sizes.push(ds.length); }
+    }
+    for (let e = ends.length - 1; e >= 0; e--) {
+      if (cardNetwork(ds.slice(0, sizes[e]))) { out.push({ type: 'card', start: gs[from]!, end: ge[ends[e]!]! }); return ends[e]!; }
+    }
+    return -1;
+  }
+}
+
+function phone(text: string, usable: number, hints: NumericHints, out: Finding[]): number {
+  let ps = gs[0]!;
+  if (text.charCodeAt(ps - 1) === 40) ps--;
+  const plus = text.charCodeAt(ps - 1) === 43;
+  if (plus) ps--;
+  if (!plus && !hints.phone && !phoneContext(contextBefore(text, ps, 32))) return -1;
+  let total = 0;
+  const cands: number[] = [];
+  for (let m = 0; m < usable; m++) {
+    total += ge[m]! - gs[m]!;
+    if (total > 17) break;
+    if (total >= 7) cands.push(m);
+  }
+  for (let c = cands.length - 1; c >= Math.max(0, cands.length - 4); c--) {
+    const m = cands[c]!;
+    if (validPhone(text.slice(ps, ge[m]), hints.defaultCountry ?? 'US')) {
+      out.push({ type: 'phone', start: ps, end: ge[m]! });
+      return m;
+    }
+  }
+  return -1;
+}
