@@ -1,7 +1,7 @@
 import { isAlnum, isUpper, isWord, runEnd } from './chars.js';
 import { awsKeyIdAt, awsSecretIn, awsSecretsByName } from './detectors/aws.js';
 import { emailAt } from './detectors/email.js';
-import { ibanAt } from './detectors/iban.js';
+import { ibanShape } from './detectors/iban.js';
 import { ipv6At } from './detectors/ip.js';
 import { jwtAt } from './detectors/jwt.js';
 import { numericAt, type NumericHints } from './detectors/numeric.js';
@@ -44,8 +44,9 @@ export function scanText(text: string, options: ScanOptions = {}): Finding[] {
       case DIGIT:
         if (i > 0 && isWord(text.charCodeAt(i - 1))) {
           // digits glued to a word: an IBAN ("DE89...") or part of an identifier / hash, skipped whole
-          if (i >= 2 && isUpper(text.charCodeAt(i - 1)) && isUpper(text.charCodeAt(i - 2))) f = ibanAt(text, i - 2);
-          if (!f) { i = runEnd(text, i, isAlnum); continue; }
+          const shape = i >= 2 && isUpper(text.charCodeAt(i - 1)) && isUpper(text.charCodeAt(i - 2)) ? ibanShape(text, i - 2) : undefined;
+          if (shape?.valid) f = { type: 'iban', start: i - 2, end: shape.end };
+          else { i = shape ? shape.end : runEnd(text, i, isAlnum); continue; }
         } else {
           i = numericAt(text, i, hints, out);
           continue;
@@ -63,7 +64,7 @@ export function scanText(text: string, options: ScanOptions = {}): Finding[] {
           f = awsKeyIdAt(text, i - 2);
           if (f) {
             // a secret access key travels with its key id: look a little either side
-            const s = awsSecretIn(text, f.end, f.end + 256) ?? awsSecretIn(text, f.start - 256, f.start - 40);
+            const s = awsSecretIn(text, f.end, f.end + 96) ?? awsSecretIn(text, f.start - 136, f.start - 40);
             if (s) out.push(s);
           }
         }

@@ -8,6 +8,15 @@ import type { Finding } from '../types.js';
  * Exactly the country's length is consumed; mod-97 and the BBAN format are checked by ibantools.
  */
 export function ibanAt(text: string, start: number): Finding | undefined {
+  const shape = ibanShape(text, start);
+  return shape?.valid ? { type: 'iban', start, end: shape.end } : undefined;
+}
+
+/**
+ * Where an IBAN-shaped run starting at `start` ends, and whether it verifies. A run with
+ * the right shape that fails mod-97 is skipped whole, so no card or phone is read out of it.
+ */
+export function ibanShape(text: string, start: number): { end: number; valid: boolean } | undefined {
   if (!boundaryBefore(text, start)) return undefined;
   const spec = countrySpecs[text.slice(start, start + 2)];
   const len = spec?.chars;
@@ -22,5 +31,5 @@ export function ibanAt(text: string, start: number): Finding | undefined {
     break;
   }
   if (got.length !== len || !boundaryAt(text, j)) return undefined;
-  return isValidIBAN(got) ? { type: 'iban', start, end: j } : undefined;
+  return { end: j, valid: isValidIBAN(got) };
 }

@@ -16,7 +16,9 @@ export function jwtAt(text: string, start: number): Finding | undefined {
   if (after === 46 || (end < text.length && isB64Url(after))) return undefined; // JWE (5 parts) or longer run
   try {
     const header: unknown = JSON.parse(Buffer.from(text.slice(start, h), 'base64url').toString('utf8'));
-    const ok = header !== null && typeof header === 'object' && typeof (header as { alg?: unknown }).alg === 'string';
+    const alg = header !== null && typeof header === 'object' ? (header as { alg?: unknown }).alg : undefined;
+    // an empty signature is only a JWT for alg "none"; otherwise it is a two-part string before a full stop
+    const ok = typeof alg === 'string' && (end > p + 1 || alg === 'none');
     return ok ? { type: 'jwt', start, end } : undefined;
   } catch {
     return undefined;

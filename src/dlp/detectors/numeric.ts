@@ -98,22 +98,28 @@ function tryAt(text: string, k: number, n: number, usable: number, digits: numbe
   return -1;
 
   function card(t: string, from: number, upto: number): number {
-    // groups of 3+ digits joined by one consistent separator (space or dash), 13-19 digits in all
-    let ds = '';
-    const ends: number[] = [];
-    const sizes: number[] = [];
-    const kind = from + 1 < upto ? sep[from + 1] : 0;
-    if (len(from) < 3) return -1;
-    for (let m = from; m < upto; m++) {
-      if (m > from && (sep[m] !== kind || (kind !== SPACE && kind !== DASH) || len(m) < 3)) break;
-      ds += t.slice(gs[m]!, ge[m]);
-      if (ds.length > 19) break;
-      if (ds.length >= 13) { ends.push(m); sizes.push(ds.length); }
+    // the whole run of groups joined by one separator (space or dash), grouped as cards are
+    // printed (4-4-4-4[-1..4], 4-6-5, 4-6-4); never a slice of a longer run
+    const kind = from + 1 < upto ? sep[from + 1]! : 0;
+    if ((kind === SPACE || kind === DASH) && (from === 0 || sep[from] !== kind || len(from - 1) !== 4)) {
+      let m = from + 1;
+      while (m + 1 < upto && sep[m + 1] === kind) m++;
+      // the run must end the number: not followed by the same separator, nor by ".digits"
+      if (!(m + 1 < n && (sep[m + 1] === kind || sep[m + 1] === DOT)) && printedGrouping(from, m)) {
+        let d = '';
+        for (let g = from; g <= m; g++) d += t.slice(gs[g]!, ge[g]);
+        if (cardNetwork(d)) { out.push({ type: 'card', start: gs[from]!, end: ge[m]! }); return m; }
+      }
     }
-    for (let e = ends.length - 1; e >= 0; e--) {
-      if (cardNetwork(ds.slice(0, sizes[e]))) { out.push({ type: 'card', start: gs[from]!, end: ge[ends[e]!]! }); return ends[e]!; }
-    }
+    if (len(from) >= 13 && !(from + 1 < n && sep[from + 1] === DOT) && cardNetwork(t.slice(gs[from]!, ge[from]))) { out.push({ type: 'card', start: gs[from]!, end: ge[from]! }); return from; }
     return -1;
+  }
+
+  function printedGrouping(from: number, to: number): boolean {
+    const count = to - from + 1;
+    if (count === 3) return len(from) === 4 && len(from + 1) === 6 && (len(to) === 5 || len(to) === 4);
+    for (let g = from; g < to; g++) if (len(g) !== 4) return false;
+    return count >= 4 && count <= 5 && len(to) >= 1 && len(to) <= 4;
   }
 }
 

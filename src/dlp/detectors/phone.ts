@@ -1,10 +1,11 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 
-const CONTEXT = ['phone', 'tel', 'mobile', 'cell', 'fax', 'call', 'whatsapp', 'sms', 'contact'];
+// at the start of a word (customer_phone, "Tel:", cellphone), never inside one (hotel, xdfax)
+const CONTEXT = /(?<![a-z])(?:phone|tel|mobile|cell|fax|call|whatsapp|sms|contact)/;
 
 /** True when the lower-cased text before a number says it is a phone number. */
 export function phoneContext(before: string): boolean {
-  return CONTEXT.some((k) => before.includes(k));
+  return CONTEXT.test(before);
 }
 
 /**

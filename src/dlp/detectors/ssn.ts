@@ -13,9 +13,9 @@ export function validSsn(area: string, group: string, serial: string): boolean {
   return !KNOWN_INVALID.has(area + group + serial);
 }
 
-const CONTEXT = ['ssn', 'social security', 'social_security', 'socialsecurity', 'ss#'];
+const CONTEXT = /(?<![a-z])(?:ssn|social.?security|ss#)/;
 
 /** True when the lower-cased text before a number names it as an SSN. */
 export function ssnContext(before: string): boolean {
-  return CONTEXT.some((k) => before.includes(k));
+  return CONTEXT.test(before);
 }
