@@ -55,7 +55,7 @@ export function checkProfile(profile: DlpProfile): DlpProfile {
  * that name is also a detector type (`email`, `phone`, `card`...), the mode applies to
  * every value of that type in free text as well, so the text mirror of a result cannot leak it.
  */
-export function planFor(profile: DlpProfile, obligations: readonly { kind: string }[] = []): Plan {
+export function planFor(profile: DlpProfile, obligations: readonly { readonly kind: string; readonly field?: string; readonly mode?: string }[] = []): Plan {
   const modes: Partial<Record<DetectorType, RedactMode>> = { ...profile.modes };
   const types = new Set<DetectorType>(profile.detect ?? DETECTOR_TYPES);
   const fields = new Map<string, RedactMode>();

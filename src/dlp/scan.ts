@@ -1,4 +1,4 @@
-import { isAlnum, isUpper, isWord, runEnd } from './chars.js';
+import { ALNUM, CT, UPPER, WORD } from './chars.js';
 import { awsKeyIdAt, awsSecretIn, awsSecretsByName } from './detectors/aws.js';
 import { emailAt } from './detectors/email.js';
 import { ibanShape } from './detectors/iban.js';
@@ -17,10 +17,11 @@ export interface ScanOptions {
 }
 
 // The prefilter: one pass over the code units; only these characters can start a candidate.
-const DIGIT = 1, AT = 2, UNDERSCORE = 3, DASH = 4, COLON = 5, J = 6, I = 7;
-const CLASS = new Uint8Array(128);
-for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT;
-CLASS[64] = AT; CLASS[95] = UNDERSCORE; CLASS[45] = DASH; CLASS[58] = COLON; CLASS[74] = J; CLASS[73] = I;
+const DIG = 1, AT = 2, UNDERSCORE = 3, DASH = 4, COLON = 5, J = 6, I = 7;
+const TRIGGER = new Uint8Array(128);
+for (let c = 48; c <= 57; c++) TRIGGER[c] = DIG;
+TRIGGER[64] = AT; TRIGGER[95] = UNDERSCORE; TRIGGER[45] = DASH; TRIGGER[58] = COLON; TRIGGER[74] = J; TRIGGER[73] = I;
+const T = CT; // local binding: the hot loop reads the table without a module indirection
 const NO_HINTS: NumericHints = {};
 
 /**
@@ -37,42 +38,39 @@ export function scanText(text: string, options: ScanOptions = {}): Finding[] {
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    const k = c < 128 ? CLASS[c] : 0;
+    const k = c < 128 ? TRIGGER[c]! : 0;
     if (k === 0) { i++; continue; }
     let f: Finding | undefined;
-    switch (k) {
-      case DIGIT:
-        if (i > 0 && isWord(text.charCodeAt(i - 1))) {
-          // digits glued to a word: an IBAN ("DE89...") or part of an identifier / hash, skipped whole
-          const shape = i >= 2 && isUpper(text.charCodeAt(i - 1)) && isUpper(text.charCodeAt(i - 2)) ? ibanShape(text, i - 2) : undefined;
-          if (shape?.valid) f = { type: 'iban', start: i - 2, end: shape.end };
-          else { i = shape ? shape.end : runEnd(text, i, isAlnum); continue; }
-        } else {
-          i = numericAt(text, i, hints, out);
+    if (k === DIG) {
+      const p = i > 0 ? text.charCodeAt(i - 1) : 32;
+      if (p < 128 && (T[p]! & WORD) !== 0) {
+        // digits glued to a word: an IBAN ("DE89...") or part of an identifier / hash, skipped whole
+        const shape = (T[p]! & UPPER) !== 0 && i >= 2 && (T[text.charCodeAt(i - 2)]! & UPPER) !== 0 ? ibanShape(text, i - 2) : undefined;
+        if (!shape?.valid) {
+          if (shape) { i = shape.end; continue; }
+          i++;
+          while (i < n) { const d = text.charCodeAt(i); if (d >= 128 || (T[d]! & ALNUM) === 0) break; i++; }
           continue;
         }
-        break;
-      case AT: f = emailAt(text, i); break;
-      case UNDERSCORE: f = underscoreTokenAt(text, i); break;
-      case DASH: f = text.charCodeAt(i + 1) === 45 ? pemAt(text, i) : i >= 4 ? slackAt(text, i) : undefined; break;
-      case COLON: f = ipv6At(text, i); break;
-      case J:
-        if (i >= 2 && text.charCodeAt(i - 1) === 121 && text.charCodeAt(i - 2) === 101) f = jwtAt(text, i - 2);
-        break;
-      case I:
-        if (i >= 2 && text.charCodeAt(i + 1) === 65 && text.charCodeAt(i - 2) === 65 && (text.charCodeAt(i - 1) === 75 || text.charCodeAt(i - 1) === 83)) {
-          f = awsKeyIdAt(text, i - 2);
-          if (f) {
-            // a secret access key travels with its key id: look a little either side
-            const s = awsSecretIn(text, f.end, f.end + 96) ?? awsSecretIn(text, f.start - 136, f.start - 40);
-            if (s) out.push(s);
-          }
-        }
-        break;
+        f = { type: 'iban', start: i - 2, end: shape.end };
+      } else {
+        i = numericAt(text, i, hints, out);
+        continue;
+      }
+    } else if (k === AT) f = emailAt(text, i);
+    else if (k === UNDERSCORE) f = underscoreTokenAt(text, i);
+    else if (k === DASH) f = text.charCodeAt(i + 1) === 45 ? pemAt(text, i) : i >= 4 ? slackAt(text, i) : undefined;
+    else if (k === COLON) f = ipv6At(text, i);
+    else if (k === J) { if (i >= 2 && text.charCodeAt(i - 1) === 121 && text.charCodeAt(i - 2) === 101) f = jwtAt(text, i - 2); }
+    else if (i >= 2 && text.charCodeAt(i + 1) === 65 && text.charCodeAt(i - 2) === 65 && (text.charCodeAt(i - 1) === 75 || text.charCodeAt(i - 1) === 83)) {
+      f = awsKeyIdAt(text, i - 2);
+      // a secret access key travels with its key id: look a little either side
+      const s = f && (awsSecretIn(text, f.end, f.end + 96) ?? awsSecretIn(text, f.start - 136, f.start - 40));
+      if (s) out.push(s);
     }
     if (f) { out.push(f); i = Math.max(f.end, i + 1); } else i++;
   }
-  awsSecretsByName(text, out);
+  if (n >= 40) awsSecretsByName(text, out);
   return settle(out, options.types);
 }
 

@@ -5,7 +5,7 @@
  */
 import { composeIBAN, countrySpecs, isValidIBAN } from 'ibantools';
 import { getExampleNumber, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
-import examples from 'libphonenumber-js/examples.mobile.json' with { type: 'json' };
+import examples from 'libphonenumber-js/examples.mobile.json';
 import { luhn } from '../../src/dlp/detectors/card.js';
 import { tokenChecksum } from '../../src/dlp/detectors/checksum.js';
 import type { DetectorType } from '../../src/dlp/types.js';

@@ -1,4 +1,6 @@
-import { boundaryAt, boundaryBefore, isB64, isDigit, isLower, isUpper, isWord } from '../chars.js';
+import { B64, boundaryAt, boundaryBefore, has, isDigit, isLower, isUpper, isWord } from '../chars.js';
+
+const isB64 = (c: number) => has(c, B64);
 import type { Finding } from '../types.js';
 
 /** AKIA (long-term) / ASIA (STS) access key id at `start`: the prefix plus 16 upper-case base32 characters. */

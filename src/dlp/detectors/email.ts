@@ -1,4 +1,7 @@
-import { isAlnum, isAlpha } from '../chars.js';
+import { ALNUM, has, LOWER, UPPER } from '../chars.js';
+
+const isAlnum = (c: number) => has(c, ALNUM);
+const isAlpha = (c: number) => has(c, UPPER | LOWER);
 import type { Finding } from '../types.js';
 
 const isLocal = (c: number) => isAlnum(c) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45; // . _ % + -

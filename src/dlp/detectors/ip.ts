@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { boundaryAt, boundaryBefore, isHex, runEnd } from '../chars.js';
+import { boundaryAt, boundaryBefore, isHex } from '../chars.js';
 import type { Finding } from '../types.js';
 
 /** Four dotted decimal parts, each 0-255 without leading zeros (node:net decides). */
@@ -19,7 +19,8 @@ export function ipv6At(text: string, i: number): Finding | undefined {
   if (!(isHex(prev) || prev === 58) || !(isHex(next) || next === 58)) return undefined;
   let s = i;
   while (s > 0 && i - s < 45 && isV6(text.charCodeAt(s - 1))) s--;
-  const e = runEnd(text, i, isV6, 46);
+  let e = i;
+  while (e < text.length && e - i < 46 && isV6(text.charCodeAt(e))) e++;
   while (s < i && text.charCodeAt(s) === 46) s++;
   let end = e;
   while (end > i && text.charCodeAt(end - 1) === 46) end--;

@@ -1,4 +1,4 @@
-import { boundaryBefore, isB64Url, runEnd } from '../chars.js';
+import { B64URL, boundaryBefore, has, runEnd } from '../chars.js';
 import type { Finding } from '../types.js';
 
 /**
@@ -7,13 +7,13 @@ import type { Finding } from '../types.js';
  */
 export function jwtAt(text: string, start: number): Finding | undefined {
   if (!boundaryBefore(text, start) || (start > 0 && text.charCodeAt(start - 1) === 45)) return undefined;
-  const h = runEnd(text, start, isB64Url, 4096);
+  const h = runEnd(text, start, B64URL, 4096);
   if (h - start < 10 || text.charCodeAt(h) !== 46) return undefined;
-  const p = runEnd(text, h + 1, isB64Url, 65536);
+  const p = runEnd(text, h + 1, B64URL, 65536);
   if (p - h - 1 < 2 || text.charCodeAt(p) !== 46) return undefined;
-  const end = runEnd(text, p + 1, isB64Url, 8192);
+  const end = runEnd(text, p + 1, B64URL, 8192);
   const after = text.charCodeAt(end);
-  if (after === 46 || (end < text.length && isB64Url(after))) return undefined; // JWE (5 parts) or longer run
+  if (after === 46 || (end < text.length && has(after, B64URL))) return undefined; // JWE (5 parts) or longer run
   try {
     const header: unknown = JSON.parse(Buffer.from(text.slice(start, h), 'base64url').toString('utf8'));
     const alg = header !== null && typeof header === 'object' ? (header as { alg?: unknown }).alg : undefined;

@@ -3,7 +3,7 @@ import { contextBefore, isDigit, isWord } from '../chars.js';
 import type { Finding } from '../types.js';
 import { cardNetwork } from './card.js';
 import { validIPv4 } from './ip.js';
-import { phoneContext, validPhone } from './phone.js';
+import { hasCallingCode, phoneContext, validPhone } from './phone.js';
 import { ssnContext, validSsn } from './ssn.js';
 
 /** What the caller knows about where the text came from (e.g. the JSON key `phone`). */
@@ -56,8 +56,14 @@ export function numericAt(text: string, i: number, hints: NumericHints, out: Fin
   return end;
 }
 
+const len = (g: number): number => ge[g]! - gs[g]!;
+
+function push(out: Finding[], type: Finding['type'], start: number, end: number): void {
+  out.push({ type, start, end });
+}
+
+/** Tries each detector whose shape fits at group `k`; returns the last group consumed or -1. */
 function tryAt(text: string, k: number, n: number, usable: number, digits: number, hints: NumericHints, out: Finding[]): number {
-  const len = (g: number) => ge[g]! - gs[g]!;
   const start = gs[k]!;
   // IPv4: exactly four dotted groups, not part of a longer dotted run (versions like 1.2.3.4.5)
   if (k + 3 < usable && sep[k + 1] === DOT && sep[k + 2] === DOT && sep[k + 3] === DOT
@@ -65,83 +71,88 @@ function tryAt(text: string, k: number, n: number, usable: number, digits: numbe
     && len(k) <= 3 && len(k + 1) <= 3 && len(k + 2) <= 3 && len(k + 3) <= 3) {
     const before = contextBefore(text, start, 16);
     if (!before.includes('version') && !before.includes('release') && validIPv4(text.slice(start, ge[k + 3]))) {
-      out.push({ type: 'ip', start, end: ge[k + 3]! });
+      push(out, 'ip', start, ge[k + 3]!);
       return k + 3;
     }
   }
+  const ssn3 = k + 2 < usable && len(k) === 3 && len(k + 1) === 2 && len(k + 2) === 4;
   // SSN, dashed: 3-2-4 and not inside a longer dashed run
-  if (k + 2 < usable && sep[k + 1] === DASH && sep[k + 2] === DASH && len(k) === 3 && len(k + 1) === 2 && len(k + 2) === 4
+  if (ssn3 && sep[k + 1] === DASH && sep[k + 2] === DASH
     && (k === 0 ? text.charCodeAt(start - 1) !== 45 : sep[k] !== DASH) && (k + 3 === n || sep[k + 3] !== DASH)
     && validSsn(text.slice(start, ge[k]), text.slice(gs[k + 1]!, ge[k + 1]), text.slice(gs[k + 2]!, ge[k + 2]))) {
-    out.push({ type: 'ssn', start, end: ge[k + 2]! });
+    push(out, 'ssn', start, ge[k + 2]!);
     return k + 2;
   }
   if (digits >= 13 && (k === 0 || sep[k] !== DOT)) {
-    const m = card(text, k, usable);
+    const m = card(text, k, n, usable, out);
     if (m >= 0) return m;
   }
   if (k === 0 && digits >= 7) {
     const m = phone(text, usable, hints, out);
     if (m >= 0) return m;
   }
-  if (hints.ssn || ssnContext(contextBefore(text, start, 24))) {
-    if (len(k) === 9 && validSsn(text.slice(start, start + 3), text.slice(start + 3, start + 5), text.slice(start + 5, start + 9))) {
-      out.push({ type: 'ssn', start, end: ge[k]! });
-      return k;
-    }
-    if (k + 2 < usable && sep[k + 1] === SPACE && sep[k + 2] === SPACE && len(k) === 3 && len(k + 1) === 2 && len(k + 2) === 4
-      && validSsn(text.slice(start, ge[k]), text.slice(gs[k + 1]!, ge[k + 1]), text.slice(gs[k + 2]!, ge[k + 2]))) {
-      out.push({ type: 'ssn', start, end: ge[k + 2]! });
-      return k + 2;
-    }
+  // SSN without dashes only where a key or the text says "SSN"
+  const nine = len(k) === 9;
+  const spaced = ssn3 && sep[k + 1] === SPACE && sep[k + 2] === SPACE;
+  if ((nine || spaced) && (hints.ssn || ssnContext(contextBefore(text, start, 24)))) {
+    const e = nine ? k : k + 2;
+    const d = nine ? text.slice(start, ge[k]) : text.slice(start, ge[k]) + text.slice(gs[k + 1]!, ge[k + 1]) + text.slice(gs[k + 2]!, ge[k + 2]);
+    if (validSsn(d.slice(0, 3), d.slice(3, 5), d.slice(5, 9))) { push(out, 'ssn', start, ge[e]!); return e; }
   }
   return -1;
-
-  function card(t: string, from: number, upto: number): number {
-    // the whole run of groups joined by one separator (space or dash), grouped as cards are
-    // printed (4-4-4-4[-1..4], 4-6-5, 4-6-4); never a slice of a longer run
-    const kind = from + 1 < upto ? sep[from + 1]! : 0;
-    if ((kind === SPACE || kind === DASH) && (from === 0 || sep[from] !== kind || len(from - 1) !== 4)) {
-      let m = from + 1;
-      while (m + 1 < upto && sep[m + 1] === kind) m++;
-      // the run must end the number: not followed by the same separator, nor by ".digits"
-      if (!(m + 1 < n && (sep[m + 1] === kind || sep[m + 1] === DOT)) && printedGrouping(from, m)) {
-        let d = '';
-        for (let g = from; g <= m; g++) d += t.slice(gs[g]!, ge[g]);
-        if (cardNetwork(d)) { out.push({ type: 'card', start: gs[from]!, end: ge[m]! }); return m; }
-      }
-    }
-    if (len(from) >= 13 && !(from + 1 < n && sep[from + 1] === DOT) && cardNetwork(t.slice(gs[from]!, ge[from]))) { out.push({ type: 'card', start: gs[from]!, end: ge[from]! }); return from; }
-    return -1;
-  }
-
-  function printedGrouping(from: number, to: number): boolean {
-    const count = to - from + 1;
-    if (count === 3) return len(from) === 4 && len(from + 1) === 6 && (len(to) === 5 || len(to) === 4);
-    for (let g = from; g < to; g++) if (len(g) !== 4) return false;
-    return count >= 4 && count <= 5 && len(to) >= 1 && len(to) <= 4;
-  }
 }
 
+/**
+ * Cards: the whole run of groups joined by one separator (space or dash), grouped as
+ * cards are printed (4-4-4-4[-1..4], 4-6-5, 4-6-4), never a slice of a longer run; or
+ * one group of 13-19 digits.
+ */
+function card(t: string, from: number, n: number, upto: number, out: Finding[]): number {
+  const kind = from + 1 < upto ? sep[from + 1]! : 0;
+  if ((kind === SPACE || kind === DASH) && (from === 0 || sep[from] !== kind || len(from - 1) !== 4)) {
+    let m = from + 1;
+    while (m + 1 < upto && sep[m + 1] === kind) m++;
+    // the run must end the number: not followed by the same separator, nor by ".digits"
+    if (!(m + 1 < n && (sep[m + 1] === kind || sep[m + 1] === DOT)) && printedGrouping(from, m)) {
+      let d = '';
+      for (let g = from; g <= m; g++) d += t.slice(gs[g]!, ge[g]);
+      if (cardNetwork(d)) { push(out, 'card', gs[from]!, ge[m]!); return m; }
+    }
+  }
+  const l = len(from);
+  if (l >= 13 && l <= 19 && !(from + 1 < n && sep[from + 1] === DOT) && cardNetwork(t.slice(gs[from]!, ge[from]))) {
+    push(out, 'card', gs[from]!, ge[from]!);
+    return from;
+  }
+  return -1;
+}
+
+function printedGrouping(from: number, to: number): boolean {
+  const count = to - from + 1;
+  if (count === 3) return len(from) === 4 && len(from + 1) === 6 && (len(to) === 5 || len(to) === 4);
+  for (let g = from; g < to; g++) if (len(g) !== 4) return false;
+  return count >= 4 && count <= 5 && len(to) >= 1 && len(to) <= 4;
+}
+
+/** Phones start the run: after `+` (any country), or under phone context (national, default country). */
 function phone(text: string, usable: number, hints: NumericHints, out: Finding[]): number {
   let ps = gs[0]!;
   if (text.charCodeAt(ps - 1) === 40) ps--;
   const plus = text.charCodeAt(ps - 1) === 43;
   if (plus) ps--;
-  if (!plus && !hints.phone && !phoneContext(contextBefore(text, ps, 32))) return -1;
+  if (plus && !hasCallingCode(text, gs[0]!)) return -1;
   let total = 0;
+  let tries = 0;
   const cands: number[] = [];
   for (let m = 0; m < usable; m++) {
-    total += ge[m]! - gs[m]!;
+    total += len(m);
     if (total > 17) break;
     if (total >= 7) cands.push(m);
   }
-  for (let c = cands.length - 1; c >= Math.max(0, cands.length - 4); c--) {
+  if (cands.length === 0 || (!plus && !hints.phone && !phoneContext(contextBefore(text, ps, 32)))) return -1;
+  for (let c = cands.length - 1; c >= 0 && tries < 3; c--, tries++) {
     const m = cands[c]!;
-    if (validPhone(text.slice(ps, ge[m]), hints.defaultCountry ?? 'US')) {
-      out.push({ type: 'phone', start: ps, end: ge[m]! });
-      return m;
-    }
+    if (validPhone(text.slice(ps, ge[m]), hints.defaultCountry ?? 'US')) { push(out, 'phone', ps, ge[m]!); return m; }
   }
   return -1;
 }

@@ -1,4 +1,4 @@
-import { boundaryAt, boundaryBefore, isAlnum, isDigit, runEnd } from '../chars.js';
+import { ALNUM, boundaryAt, boundaryBefore, DIGIT, runEnd } from '../chars.js';
 import type { Finding } from '../types.js';
 import { hasValidChecksum } from './checksum.js';
 
@@ -23,7 +23,7 @@ export function underscoreTokenAt(text: string, u: number): Finding | undefined 
 
 function checksummed(text: string, start: number, type: 'github_token' | 'npm_token'): Finding | undefined {
   if (!boundaryBefore(text, start)) return undefined;
-  const end = runEnd(text, start + 4, isAlnum, 37);
+  const end = runEnd(text, start + 4, ALNUM, 37);
   if (end - start !== 40 || !boundaryAt(text, end)) return undefined;
   return hasValidChecksum(text.slice(start, end), 4) ? { type, start, end } : undefined;
 }
@@ -32,16 +32,16 @@ function fineGrained(text: string, start: number): Finding | undefined {
   // github_pat_<22 base62>_<59 base62>; the checksum scheme of this format is not published, so structure only.
   if (!boundaryBefore(text, start)) return undefined;
   const a = start + 11;
-  const b = runEnd(text, a, isAlnum, 23);
+  const b = runEnd(text, a, ALNUM, 23);
   if (b - a !== 22 || text.charCodeAt(b) !== 95) return undefined;
-  const end = runEnd(text, b + 1, isAlnum, 60);
+  const end = runEnd(text, b + 1, ALNUM, 60);
   return end - b - 1 === 59 && boundaryAt(text, end) ? { type: 'github_token', start, end } : undefined;
 }
 
 function stripe(text: string, start: number): Finding | undefined {
   if (!boundaryBefore(text, start)) return undefined;
   const body = start + 8;
-  const end = runEnd(text, body, isAlnum, 248);
+  const end = runEnd(text, body, ALNUM, 248);
   return end - body >= 24 && boundaryAt(text, end) ? { type: 'stripe_key', start, end } : undefined;
 }
 
@@ -61,9 +61,9 @@ export function slackAt(text: string, d: number): Finding | undefined {
   let firstDigits = false;
   while (text.charCodeAt(j) === 45) {
     const s = j + 1;
-    const e = runEnd(text, s, isAlnum, 130);
+    const e = runEnd(text, s, ALNUM, 130);
     if (e === s) break;
-    if (segments === 0) firstDigits = runEnd(text, s, isDigit) === e;
+    if (segments === 0) firstDigits = runEnd(text, s, DIGIT) === e;
     segments++;
     lastLen = e - s;
     j = e;
