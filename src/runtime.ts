@@ -4,7 +4,9 @@ import type { LoadedConfig } from './config/load.js';
 import { ConfigError } from './core/errors.js';
 import type { Principal } from './core/principal.js';
 import { assertNoWildcardGrants } from './core/principal.js';
+import { dlpRedactor } from './dlp/redactor.js';
 import { createLogger, type PalisadeLogger } from './log.js';
+import { secretsFromConfig } from './secrets/index.js';
 import { createPalisade, type Palisade } from './palisade.js';
 import { createMemoryStore } from './state/memory.js';
 import { createRedisStore } from './state/redis.js';
@@ -25,6 +27,9 @@ export const DEV_PRINCIPAL: Principal = Object.freeze({
   region: 'eu-west',
   grants: Object.freeze(['orders.read', 'flags.read', 'flags.write:dev', 'flags.write:staging', 'flags.write:prod', 'web.fetch']),
 });
+
+/** The secret holding the DLP `hash` master key (HMAC-SHA256, derived per tenant). */
+export const DLP_HASH_KEY_SECRET = 'dlp_hash_key';
 
 /** Everything a running server holds, built once from the configuration. */
 export interface Runtime {
@@ -83,7 +88,9 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
     : egressOptions);
   if (demo) logger.warn({ demoEgress: demo }, 'DEMO egress allowance: web.fetchSafe may reach this one loopback origin');
   const tools = applyToolSettings(loaded, [...reference.tools, createWebFetchTool({ egress, maxTextChars: config.egress.max_text_chars })]);
-  const palisade = await createPalisade({ tools, store, switches, logger, env, stepUp: config.auth.step_up, recorders: [logRecorder(logger)] });
+  // `hash` redaction keys come from the secrets provider, read on the first call that hashes
+  const redactor = dlpRedactor({ logger, hashKey: () => secretsFromConfig(loaded, env).get(DLP_HASH_KEY_SECRET) });
+  const palisade = await createPalisade({ tools, store, switches, logger, env, stepUp: config.auth.step_up, redactor, recorders: [logRecorder(logger)] });
   const stdioPrincipal = config.stdio.principal ?? DEV_PRINCIPAL;
   assertNoWildcardGrants(stdioPrincipal.grants, 'stdio.principal');
   return {

@@ -3,7 +3,7 @@ import { contextBefore, isDigit, isWord } from '../chars.js';
 import type { Finding } from '../types.js';
 import { cardNetwork } from './card.js';
 import { validIPv4 } from './ip.js';
-import { hasCallingCode, phoneContext, validPhone } from './phone.js';
+import { hasCallingCode, phoneContext, possibleInternational, validPhone } from './phone.js';
 import { ssnContext, validSsn } from './ssn.js';
 
 /** What the caller knows about where the text came from (e.g. the JSON key `phone`). */
@@ -152,7 +152,8 @@ function phone(text: string, usable: number, hints: NumericHints, out: Finding[]
   if (cands.length === 0 || (!plus && !hints.phone && !phoneContext(contextBefore(text, ps, 32)))) return -1;
   for (let c = cands.length - 1; c >= 0 && tries < 3; c--, tries++) {
     const m = cands[c]!;
-    if (validPhone(text.slice(ps, ge[m]), hints.defaultCountry ?? 'US')) { push(out, 'phone', ps, ge[m]!); return m; }
+    const cand = text.slice(ps, ge[m]);
+    if (validPhone(cand, hints.defaultCountry ?? 'US') || (hints.phone && possibleInternational(cand))) { push(out, 'phone', ps, ge[m]!); return m; }
   }
   return -1;
 }

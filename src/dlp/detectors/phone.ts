@@ -98,6 +98,23 @@ export function validNational(digits: string, country: CountryCode): boolean {
   return planRegex(country, plan)?.test(nationalOf(country, plan, digits)) ?? false;
 }
 
+/**
+ * Length-only check (libphonenumber's "possible"): a `+` number whose national part has
+ * a length some plan of its calling code allows. Used only where a key already says
+ * "phone", so synthetic or unassigned numbers in a phone field still count.
+ */
+export function possibleInternational(candidate: string): boolean {
+  if (!candidate.startsWith('+')) return false;
+  const digits = candidate.replace(/\D/g, '');
+  for (let l = 1; l <= 3; l++) {
+    const n = digits.length - l;
+    for (const [, plan] of plansFor(digits.slice(0, l))) {
+      if (Array.isArray(plan?.[3]) && (plan[3] as number[]).includes(n)) return true;
+    }
+  }
+  return false;
+}
+
 /** True when the digits at `i` (just after a `+`) begin with an assigned country calling code. */
 export function hasCallingCode(text: string, i: number): boolean {
   for (let l = 1; l <= 3; l++) {
