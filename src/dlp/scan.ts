@@ -1,4 +1,4 @@
-import { ALNUM, CT, UPPER, WORD } from './chars.js';
+import { ALNUM, CT, DIGIT, UPPER, WORD } from './chars.js';
 import { awsKeyIdAt, awsSecretIn, awsSecretsByName } from './detectors/aws.js';
 import { emailAt } from './detectors/email.js';
 import { ibanShape } from './detectors/iban.js';
@@ -16,18 +16,21 @@ export interface ScanOptions {
   readonly hints?: NumericHints;
 }
 
-// The prefilter: one pass over the code units; only these characters can start a candidate.
-const DIG = 1, AT = 2, UNDERSCORE = 3, DASH = 4, COLON = 5, J = 6, I = 7;
+// The prefilter, in two parts. Literal prefixes (eyJ, AKIA, -----BEGIN, xox...) are found
+// by native indexOf passes. Everything else starts at a digit, `@`, `_` or `:`: a sticky
+// regex skips runs of other characters natively, and JS looks only at those four.
+const DIG = 1, AT = 2, UNDERSCORE = 3, COLON = 5;
 const TRIGGER = new Uint8Array(128);
 for (let c = 48; c <= 57; c++) TRIGGER[c] = DIG;
-TRIGGER[64] = AT; TRIGGER[95] = UNDERSCORE; TRIGGER[45] = DASH; TRIGGER[58] = COLON; TRIGGER[74] = J; TRIGGER[73] = I;
+TRIGGER[64] = AT; TRIGGER[95] = UNDERSCORE; TRIGGER[58] = COLON;
+const SKIP = /[^0-9@_:]+/y;
 const T = CT; // local binding: the hot loop reads the table without a module indirection
 const NO_HINTS: NumericHints = {};
 
 /**
  * Every validated sensitive value in `text`, in order, without overlaps.
- * Characters that cannot start a candidate cost one table lookup; each candidate
- * goes to its detector's validator (Luhn, mod-97, checksum, libphonenumber, ...).
+ * Characters that cannot start a candidate are skipped natively; each candidate goes
+ * to its detector's validator (Luhn, mod-97, checksum, phone metadata, ...).
  *
  * @example scanText('card 4111 1111 1111 1111') // [{ type: 'card', start: 5, end: 24 }]
  */
@@ -39,7 +42,11 @@ export function scanText(text: string, options: ScanOptions = {}): Finding[] {
   while (i < n) {
     const c = text.charCodeAt(i);
     const k = c < 128 ? TRIGGER[c]! : 0;
-    if (k === 0) { i++; continue; }
+    if (k === 0) {
+      SKIP.lastIndex = i;
+      i = SKIP.test(text) ? SKIP.lastIndex : i + 1;
+      continue;
+    }
     let f: Finding | undefined;
     if (k === DIG) {
       const p = i > 0 ? text.charCodeAt(i - 1) : 32;
@@ -54,24 +61,50 @@ export function scanText(text: string, options: ScanOptions = {}): Finding[] {
         }
         f = { type: 'iban', start: i - 2, end: shape.end };
       } else {
+        // a short number that ends there (JSON amounts, counts, ids) is nothing: skip it inline
+        let j = i + 1;
+        while (j < n && (T[text.charCodeAt(j)]! & DIGIT) !== 0 && text.charCodeAt(j) < 128) j++;
+        const next = j < n ? text.charCodeAt(j) : 0;
+        if (j - i < 7 && next !== 32 && next !== 45 && next !== 46 && next !== 40 && next !== 41 && !(i > 0 && (text.charCodeAt(i - 1) === 43 || text.charCodeAt(i - 1) === 40))) { i = j; continue; }
         i = numericAt(text, i, hints, out);
         continue;
       }
     } else if (k === AT) f = emailAt(text, i);
     else if (k === UNDERSCORE) f = underscoreTokenAt(text, i);
-    else if (k === DASH) f = text.charCodeAt(i + 1) === 45 ? pemAt(text, i) : i >= 4 ? slackAt(text, i) : undefined;
-    else if (k === COLON) f = ipv6At(text, i);
-    else if (k === J) { if (i >= 2 && text.charCodeAt(i - 1) === 121 && text.charCodeAt(i - 2) === 101) f = jwtAt(text, i - 2); }
-    else if (i >= 2 && text.charCodeAt(i + 1) === 65 && text.charCodeAt(i - 2) === 65 && (text.charCodeAt(i - 1) === 75 || text.charCodeAt(i - 1) === 83)) {
-      f = awsKeyIdAt(text, i - 2);
-      // a secret access key travels with its key id: look a little either side
-      const s = f && (awsSecretIn(text, f.end, f.end + 96) ?? awsSecretIn(text, f.start - 136, f.start - 40));
-      if (s) out.push(s);
-    }
+    else f = ipv6At(text, i);
     if (f) { out.push(f); i = Math.max(f.end, i + 1); } else i++;
   }
-  if (n >= 40) awsSecretsByName(text, out);
+  if (n >= 20) literalPasses(text, out); // the shortest prefixed value (an AWS key id) has 20 characters
   return settle(out, options.types);
+}
+
+/** Detectors that start with a fixed prefix, each found by a native search. */
+function literalPasses(text: string, out: Finding[]): void {
+  for (let p = text.indexOf('eyJ'); p >= 0; p = text.indexOf('eyJ', p + 3)) {
+    const f = jwtAt(text, p);
+    if (f) { out.push(f); p = f.end - 3; }
+  }
+  for (const prefix of ['AKIA', 'ASIA']) {
+    for (let p = text.indexOf(prefix); p >= 0; p = text.indexOf(prefix, p + 4)) {
+      const f = awsKeyIdAt(text, p);
+      if (!f) continue;
+      out.push(f);
+      // a secret access key travels with its key id: look a little either side
+      const s = awsSecretIn(text, f.end, f.end + 96) ?? awsSecretIn(text, f.start - 136, f.start - 40);
+      if (s) out.push(s);
+    }
+  }
+  for (let p = text.indexOf('-----BEGIN '); p >= 0; p = text.indexOf('-----BEGIN ', p + 11)) {
+    const f = pemAt(text, p);
+    if (f) { out.push(f); p = f.end - 11; }
+  }
+  for (const prefix of ['xox', 'xapp-']) {
+    for (let p = text.indexOf(prefix); p >= 0; p = text.indexOf(prefix, p + 3)) {
+      const f = slackAt(text, p + 4);
+      if (f) { out.push(f); p = f.end - 3; }
+    }
+  }
+  if (text.length >= 40) awsSecretsByName(text, out);
 }
 
 /** Sorted by start; of two overlapping findings the longer wins; types filtered. */

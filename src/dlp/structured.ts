@@ -1,9 +1,9 @@
 import type { NumericHints } from './detectors/numeric.js';
 import { type Renderer } from './modes.js';
 import type { Plan } from './profile.js';
-import { scanText } from './scan.js';
+import { scanText, type ScanOptions } from './scan.js';
 import { applyFindings } from './text.js';
-import type { DetectorType, PiiCount, RedactMode } from './types.js';
+import { DETECTOR_TYPES, type DetectorType, type PiiCount, type RedactMode } from './types.js';
 
 /** Marks a property or element that a `drop` removed. */
 export const DROPPED: unique symbol = Symbol('dropped');
@@ -22,10 +22,37 @@ function add(counts: PiiCount, type: string): void {
 const PHONE_KEY = /phone|mobile|^tel|tel$|fax|msisdn|cell/i;
 const SSN_KEY = /ssn|social.?security/i;
 
-/** What a property name says about its value (`phone`, `ssn`): national numbers count there. */
+const hintCache = new Map<string, NumericHints>();
+const optionCache = new WeakMap<Plan, Map<string, ScanOptions>>();
+
+/** What a property name says about its value (`phone`, `ssn`): national numbers count there. Cached per key and country. */
 function hintsFor(key: string | undefined, plan: Plan): NumericHints {
-  if (key === undefined) return { defaultCountry: plan.defaultCountry };
-  return { phone: PHONE_KEY.test(key), ssn: SSN_KEY.test(key), defaultCountry: plan.defaultCountry };
+  const id = `${plan.defaultCountry}:${key ?? ''}`;
+  let h = hintCache.get(id);
+  if (h) return h;
+  h = key === undefined ? { defaultCountry: plan.defaultCountry } : { phone: PHONE_KEY.test(key), ssn: SSN_KEY.test(key), defaultCountry: plan.defaultCountry };
+  if (hintCache.size < 4096) hintCache.set(id, h);
+  return h;
+}
+
+/** Scan options per plan and key, built once (a result walks the same keys thousands of times). */
+function scanOptions(plan: Plan, key: string | undefined): ScanOptions {
+  let byKey = optionCache.get(plan);
+  if (!byKey) { byKey = new Map(); optionCache.set(plan, byKey); }
+  const k = key ?? '';
+  let o = byKey.get(k);
+  if (!o) {
+    const types = typesOf(plan);
+    const hints = hintsFor(key, plan);
+    o = types ? { types, hints } : { hints };
+    if (byKey.size < 4096) byKey.set(k, o);
+  }
+  return o;
+}
+
+/** The scan's type filter: none when the plan detects every type (no filtering pass). */
+function typesOf(plan: Plan): Plan['types'] | undefined {
+  return plan.types.size === DETECTOR_TYPES.length ? undefined : plan.types;
 }
 
 /**
@@ -52,7 +79,9 @@ export function redactStructured(value: unknown, plan: Plan, r: Renderer, counts
     return copy ?? value;
   }
   let copy: Record<string, unknown> | undefined;
-  for (const [k, v] of Object.entries(value)) {
+  const obj = value as Record<string, unknown>;
+  for (const k of Object.keys(obj)) {
+    const v = obj[k];
     const mode = plan.fields.get(k);
     const next = mode !== undefined && v !== null && v !== undefined
       ? wholeField(k, v, mode, plan, r, counts)
@@ -65,7 +94,8 @@ export function redactStructured(value: unknown, plan: Plan, r: Renderer, counts
 }
 
 function redactString(s: string, plan: Plan, r: Renderer, counts: PiiCount, key?: string): unknown {
-  const findings = scanText(s, { types: plan.types, hints: hintsFor(key, plan) });
+  if (s.length < 3) return s; // shorter than the shortest value any detector accepts ("::1")
+  const findings = scanText(s, scanOptions(plan, key));
   if (findings.length === 0) return s;
   for (const f of findings) add(counts, f.type);
   // a value that is entirely one dropped finding goes away with its property
@@ -77,7 +107,7 @@ function redactString(s: string, plan: Plan, r: Renderer, counts: PiiCount, key?
 /** A property named by an obligation: counted once, under what it holds (or its own name). */
 function wholeField(k: string, v: unknown, mode: RedactMode, plan: Plan, r: Renderer, counts: PiiCount): unknown {
   const text = typeof v === 'string' ? v : JSON.stringify(v) ?? '';
-  const found = scanText(text, { types: plan.types, hints: hintsFor(k, plan) })[0]?.type;
+  const found = scanText(text, scanOptions(plan, k))[0]?.type;
   const type: DetectorType | 'field' = found ?? (plan.types.has(k as DetectorType) ? (k as DetectorType) : 'field');
   add(counts, type);
   const out = r.render(text, type, mode);

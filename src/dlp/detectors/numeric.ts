@@ -134,6 +134,16 @@ function printedGrouping(from: number, to: number): boolean {
   return count >= 4 && count <= 5 && len(to) >= 1 && len(to) <= 4;
 }
 
+function lastTotal(usable: number): number {
+  let t = 0;
+  for (let m = 0; m < usable; m++) t += len(m);
+  return t;
+}
+
+function contextWindow(text: string, i: number): string {
+  return text.slice(Math.max(0, i - 32), i);
+}
+
 /** Phones start the run: after `+` (any country), or under phone context (national, default country). */
 function phone(text: string, usable: number, hints: NumericHints, out: Finding[]): number {
   let ps = gs[0]!;
@@ -149,7 +159,9 @@ function phone(text: string, usable: number, hints: NumericHints, out: Finding[]
     if (total > 17) break;
     if (total >= 7) cands.push(m);
   }
-  if (cands.length === 0 || (!plus && !hints.phone && !phoneContext(contextBefore(text, ps, 32)))) return -1;
+  // national numbers (no `+`) need 9+ digits (area code included) and context: dates and ids never reach the parser
+  if (cands.length === 0) return -1;
+  if (!plus && !hints.phone && (lastTotal(usable) < 9 || !phoneContext(contextWindow(text, ps)))) return -1;
   for (let c = cands.length - 1; c >= 0 && tries < 3; c--, tries++) {
     const m = cands[c]!;
     const cand = text.slice(ps, ge[m]);

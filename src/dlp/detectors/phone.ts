@@ -29,7 +29,15 @@ function planRegex(key: string, plan: Raw | undefined): RegExp | null {
   return re;
 }
 
+const planCache = new Map<string, [string, Raw | undefined][]>();
+
 function plansFor(callingCode: string): [string, Raw | undefined][] {
+  let plans = planCache.get(callingCode);
+  if (!plans) { plans = computePlans(callingCode); planCache.set(callingCode, plans); }
+  return plans;
+}
+
+function computePlans(callingCode: string): [string, Raw | undefined][] {
   const countries = META.country_calling_codes[callingCode];
   if (!countries) return META.nonGeographic?.[callingCode] ? [[`001+${callingCode}`, META.nonGeographic[callingCode]]] : [];
   return countries.map((c) => (c === '001' ? [`001+${callingCode}`, META.nonGeographic?.[callingCode]] : [c, META.countries[c]]));
@@ -124,19 +132,22 @@ export function hasCallingCode(text: string, i: number): boolean {
   return false;
 }
 
+const ONLY_DIGITS = /^\+?\d+$/;
+
 /** Validates a candidate as written: `+` numbers on their own, national ones under `defaultCountry`. */
 export function validPhone(candidate: string, defaultCountry?: CountryCode): boolean {
   // "(0)" is the trunk prefix some write inside an international number: +49 (0)30 ...
   const plus = candidate.startsWith('+');
-  const digits = (plus ? candidate.replace('(0)', '') : candidate).replace(/\D/g, '');
+  const raw = plus ? candidate.replace('(0)', '') : candidate;
+  const digits = ONLY_DIGITS.test(raw) ? raw.slice(plus ? 1 : 0) : raw.replace(/\D/g, '');
   if (plus) return validInternational(digits);
   return defaultCountry !== undefined && validNational(digits, defaultCountry);
 }
 
 // at the start of a word (customer_phone, "Tel:", cellphone), never inside one (hotel, xdfax)
-const CONTEXT = /(?<![a-z])(?:phone|tel|mobile|cell|fax|call|whatsapp|sms|contact)/;
+const CONTEXT = /(?<![a-z])(?:phone|tel|mobile|cell|fax|call|whatsapp|sms|contact)/i;
 
-/** True when the lower-cased text before a number says it is a phone number. */
+/** True when the text before a number says it is a phone number (any case). */
 export function phoneContext(before: string): boolean {
   return CONTEXT.test(before);
 }
