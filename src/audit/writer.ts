@@ -55,6 +55,8 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   const policy = options.fsync ?? 'batch';
   const segmentBytes = options.segmentBytes ?? 64 * 1024 * 1024;
   const now = options.now ?? Date.now;
+  // Flush early under a burst: bounded memory, and segments stay near their size.
+  const maxBuffered = Math.min(1 << 20, Math.max(4096, segmentBytes >> 2));
   const write = options.write ?? ((fd: number, data: Buffer, offset: number) => writeSync(fd, data, offset));
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const unlock = lockChain(dir);
@@ -90,7 +92,7 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   }
 
   function schedule(): void {
-    if (buffered > 1 << 20) return flushSafe();
+    if (buffered > maxBuffered) return flushSafe();
     if (scheduled) return;
     scheduled = true;
     setImmediate(flushSafe).unref();
@@ -113,6 +115,7 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
     const data = Buffer.from(lines.join(''));
     buffer = [];
     buffered = 0;
+    if (fd < 0) fd = openSync(join(dir, segmentName(segment)), 'a', 0o600);
     let off = 0;
     while (off < data.length) off += write(fd, data, off);
     segBytes += data.length;
@@ -131,9 +134,10 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   function roll(): void {
     if (policy !== 'never') fsyncSync(fd);
     closeSync(fd);
+    // The next segment is opened by the next write: a closed chain never ends in an empty file.
+    fd = -1;
     segment++;
     segBytes = 0;
-    fd = openSync(join(dir, segmentName(segment)), 'a', 0o600);
   }
 
   function publishKey(): void {
@@ -182,9 +186,9 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
       try {
         checkpoint(true);
         flush();
-        if (policy !== 'never') fsyncSync(fd);
+        if (policy !== 'never' && fd >= 0) fsyncSync(fd);
       } finally {
-        closeSync(fd);
+        if (fd >= 0) closeSync(fd);
         unlock();
       }
     },

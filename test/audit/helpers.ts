@@ -46,10 +46,10 @@ export function writeLines(file: string, ls: string[]): void {
 }
 
 /** A well-formed record (right seq, prev and hash) that the writer never wrote. */
-export function forge(prevLine: string, fields: Record<string, unknown>): string {
+export function forge(prevLine: string, fields: Record<string, unknown>, sig?: string): string {
   const prev = JSON.parse(prevLine) as { seq: number; hash: string; instance: string };
   const body = { v: 1, seq: prev.seq + 1, time: new Date().toISOString(), instance: prev.instance, prev: prev.hash, ...fields };
-  return JSON.stringify({ ...body, hash: sha256(canonical(body)) });
+  return JSON.stringify({ ...body, hash: sha256(canonical(body)), ...(sig && { sig }) });
 }
 
 export function seqIndex(ls: string[], seq: number): number {
