@@ -53,6 +53,7 @@ export async function audit(argv: string[]): Promise<number> {
       const stop = followChains(root(), (r) => {
         if (values.all || r.kind === 'call' || r.kind === 'edge' || r.kind === 'intent') process.stdout.write(`${describeRecord(r)}\n`);
       }, { fromStart: values['from-start'] ?? false });
+      process.stderr.write(`following ${root()} (Ctrl-C stops)\n`);
       await new Promise<void>((resolve) => {
         const end = () => { stop(); resolve(); };
         process.once('SIGINT', end);

@@ -54,7 +54,8 @@ describe('palisade audit (CLI)', () => {
     try {
       let out = '';
       child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-      await new Promise((r) => setTimeout(r, 1500)); // let tail take its starting offsets
+      // tail says so once it has taken its starting offsets
+      await new Promise((r) => child.stderr.once('data', r));
       log.append(call(7, { traceId: 'live-trace' }));
       log.append(call(1, { traceId: 'live-2', tool: 'flag.set' }));
       log.flush();
