@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { openInstanceAudit, type InstanceAudit } from './audit/instance.js';
 import { logRecorder } from './audit/log-recorder.js';
 import type { LoadedConfig } from './config/load.js';
 import { ConfigError } from './core/errors.js';
@@ -16,6 +17,8 @@ import type { Tool } from './core/tool.js';
 import { createReferenceTools } from './tools/index.js';
 import { createEgressClient, egressOptionsFromConfig } from './egress/index.js';
 import { createWebFetchTool } from './tools/web-fetch.js';
+import { secretsFromConfig } from './secrets/index.js';
+import { telemetryFromConfig } from './telemetry/index.js';
 
 /** The development stdio principal: reaches the rules the seed's smoke tests test. */
 export const DEV_PRINCIPAL: Principal = Object.freeze({
@@ -33,6 +36,8 @@ export interface Runtime {
   readonly store: StateStore;
   readonly logger: PalisadeLogger;
   readonly stdioPrincipal: Principal;
+  /** This instance's signed audit chain (`<data dir>/audit/<instance>`). */
+  readonly audit: InstanceAudit;
   close(): Promise<void>;
 }
 
@@ -82,8 +87,16 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
       }
     : egressOptions);
   if (demo) logger.warn({ demoEgress: demo }, 'DEMO egress allowance: web.fetchSafe may reach this one loopback origin');
-  const tools = applyToolSettings(loaded, [...reference.tools, createWebFetchTool({ egress, maxTextChars: config.egress.max_text_chars })]);
-  const palisade = await createPalisade({ tools, store, switches, logger, env, stepUp: config.auth.step_up, recorders: [logRecorder(logger)] });
+  // audit.*: this instance's chain; write tools leave an intent record before they run (fail closed).
+  const audit = await openInstanceAudit(loaded, { secrets: secretsFromConfig(loaded, env), env, logger });
+  // telemetry.*: spans from the stage observer and the recorder; nothing at all for `none`.
+  const telemetry = telemetryFromConfig(config);
+  const tools = applyToolSettings(loaded, [...reference.tools, createWebFetchTool({ egress, maxTextChars: config.egress.max_text_chars })]).map(audit.wrap);
+  const palisade = await createPalisade({
+    tools, store, switches, logger, env, stepUp: config.auth.step_up,
+    recorders: [audit.recorder, ...(telemetry ? [telemetry.recorder] : []), logRecorder(logger)],
+    ...(telemetry && { onStage: telemetry.onStage }),
+  });
   const stdioPrincipal = config.stdio.principal ?? DEV_PRINCIPAL;
   assertNoWildcardGrants(stdioPrincipal.grants, 'stdio.principal');
   return {
@@ -92,8 +105,11 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
     store,
     logger,
     stdioPrincipal,
+    audit,
     async close() {
       await palisade.close();
+      await audit.close();
+      await telemetry?.tracing.shutdown();
       switches.close();
       await reference.close();
       await store.close();
