@@ -87,18 +87,25 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
       }
     : egressOptions);
   if (demo) logger.warn({ demoEgress: demo }, 'DEMO egress allowance: web.fetchSafe may reach this one loopback origin');
+  const served = applyToolSettings(loaded, [...reference.tools, createWebFetchTool({ egress, maxTextChars: config.egress.max_text_chars })]);
+  const stdioPrincipal = config.stdio.principal ?? DEV_PRINCIPAL;
+  assertNoWildcardGrants(stdioPrincipal.grants, 'stdio.principal');
   // audit.*: this instance's chain; write tools leave an intent record before they run (fail closed).
   const audit = await openInstanceAudit(loaded, { secrets: secretsFromConfig(loaded, env), env, logger });
   // telemetry.*: spans from the stage observer and the recorder; nothing at all for `none`.
-  const telemetry = telemetryFromConfig(config);
-  const tools = applyToolSettings(loaded, [...reference.tools, createWebFetchTool({ egress, maxTextChars: config.egress.max_text_chars })]).map(audit.wrap);
-  const palisade = await createPalisade({
-    tools, store, switches, logger, env, stepUp: config.auth.step_up,
-    recorders: [audit.recorder, ...(telemetry ? [telemetry.recorder] : []), logRecorder(logger)],
-    ...(telemetry && { onStage: telemetry.onStage }),
-  });
-  const stdioPrincipal = config.stdio.principal ?? DEV_PRINCIPAL;
-  assertNoWildcardGrants(stdioPrincipal.grants, 'stdio.principal');
+  let telemetry: ReturnType<typeof telemetryFromConfig>;
+  let palisade: Palisade;
+  try {
+    telemetry = telemetryFromConfig(config);
+    palisade = await createPalisade({
+      tools: served.map(audit.wrap), store, switches, logger, env, stepUp: config.auth.step_up,
+      recorders: [audit.recorder, ...(telemetry ? [telemetry.recorder] : []), logRecorder(logger)],
+      ...(telemetry && { onStage: telemetry.onStage }),
+    });
+  } catch (err) {
+    await audit.close();
+    throw err;
+  }
   return {
     loaded,
     palisade,

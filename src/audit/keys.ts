@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from '../core/errors.js';
 import { sha256 } from './canonical.js';
 
 /** The signing half of the audit key and its public identity. */
@@ -70,7 +71,7 @@ export async function loadAuditKeys(options: { dataDir: string; secrets?: KeySou
   let pem = await fromSecret(SIGNING_SECRET);
   let hmac = await fromSecret(HMAC_SECRET);
   if ((!pem || !hmac) && options.production) {
-    throw new Error(`audit: secret ${!pem ? SIGNING_SECRET : HMAC_SECRET} is required in production`);
+    throw new ConfigError(`audit: secret ${!pem ? SIGNING_SECRET : HMAC_SECRET} is required in production (Ed25519 PEM / base64 HMAC key from the secrets provider)`);
   }
   const dir = join(options.dataDir, 'keys');
   pem ??= devFile(dir, 'audit-ed25519.pem', () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
