@@ -49,6 +49,8 @@ export interface AuditLog {
   onLine?: (line: string) => void;
 }
 
+const HEAD_EVERY_MS = 1000;
+
 export function openAuditLog(options: AuditLogOptions): AuditLog {
   const { dir, instance } = options;
   const every = options.checkpointEvery ?? 100;
@@ -78,6 +80,7 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   let scheduled = false;
   let failed: Error | undefined;
   let closed = false;
+  let headAt = 0;
   publishKey();
 
   function push(fields: Record<string, unknown>, signed: boolean): void {
@@ -108,8 +111,9 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
     options.onError?.(err);
   }
 
-  function flush(): void {
-    if (!buffer.length) return;
+  // HEAD.json (the signed head, for truncation checks) is rewritten at most once a second, and on close and rotation.
+  function flush(force = false): void {
+    if (!buffer.length && !(force && headLine !== undefined)) return;
     if (failed) throw failed;
     const lines = buffer;
     const data = Buffer.from(lines.join(''));
@@ -120,7 +124,8 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
     while (off < data.length) off += write(fd, data, off);
     segBytes += data.length;
     if (policy === 'always') fsyncSync(fd);
-    if (headLine !== undefined) {
+    if (headLine !== undefined && (force || now() - headAt >= HEAD_EVERY_MS)) {
+      headAt = now();
       const h: HeadFile = { instance, segment: segmentName(segment), line: headLine };
       writeFileSync(join(dir, `${HEAD_FILE}.tmp`), JSON.stringify(h), { mode: 0o600 });
       renameSync(join(dir, `${HEAD_FILE}.tmp`), join(dir, HEAD_FILE));
@@ -176,16 +181,16 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
       push({ kind: 'rotate', keyId: signer.keyId, newKeyId: next.keyId, newKey: next.spki }, true);
       signer = next;
       publishKey();
-      flush();
+      flush(true);
     },
-    flush,
+    flush: () => flush(),
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(timer);
       try {
         checkpoint(true);
-        flush();
+        flush(true);
         if (policy !== 'never' && fd >= 0) fsyncSync(fd);
       } finally {
         if (fd >= 0) closeSync(fd);
