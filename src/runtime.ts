@@ -14,10 +14,13 @@ import type { StateStore } from './state/store.js';
 import { createSwitchboard, switchDefaults } from './state/switches.js';
 import type { PalisadeConfig } from './config/schema.js';
 import type { Tool } from './core/tool.js';
+import { createCatalog, type MutableToolCatalog } from './core/catalog.js';
+import type { Gateway } from './gateway/index.js';
+import { openGateway } from './gateway/open.js';
+import { secretsFromConfig } from './secrets/index.js';
 import { createReferenceTools } from './tools/index.js';
 import { createEgressClient, egressOptionsFromConfig } from './egress/index.js';
 import { createWebFetchTool } from './tools/web-fetch.js';
-import { secretsFromConfig } from './secrets/index.js';
 import { telemetryFromConfig } from './telemetry/index.js';
 
 /** The development stdio principal: reaches the rules the seed's smoke tests test. */
@@ -38,6 +41,8 @@ export interface Runtime {
   readonly stdioPrincipal: Principal;
   /** This instance's signed audit chain (`<data dir>/audit/<instance>`). */
   readonly audit: InstanceAudit;
+  /** Gateway mode: the upstreams and their pinned catalog (absent without `upstreams`). */
+  readonly gateway?: Gateway;
   close(): Promise<void>;
 }
 
@@ -66,6 +71,8 @@ export interface RuntimeOptions {
    * the demo serves itself. Never set from configuration or environment.
    */
   readonly demoEgress?: { readonly address: '127.0.0.1' | '::1'; readonly port: number };
+  /** Gateway mode: how often upstreams are re-listed for drift (default 300 s). */
+  readonly gatewayRecheckMs?: number;
 }
 
 export async function createRuntime(loaded: LoadedConfig, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -74,7 +81,7 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
   const { config } = loaded;
   const store = await openStore(loaded, env);
   const switches = await createSwitchboard(store, switchDefaultsFromConfig(config, env));
-  const reference = await createReferenceTools(loaded);
+  const reference = config.server.reference_tools ? await createReferenceTools(loaded, env) : { tools: [], close: async () => undefined };
   // One egress client for the server; the block list is read live from the switchboard on every request and hop.
   const egressOptions = egressOptionsFromConfig(config.egress, { blocked: () => switches.current().egressBlock });
   const demo = options.demoEgress;
@@ -87,7 +94,8 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
       }
     : egressOptions);
   if (demo) logger.warn({ demoEgress: demo }, 'DEMO egress allowance: web.fetchSafe may reach this one loopback origin');
-  const served = applyToolSettings(loaded, [...reference.tools, createWebFetchTool({ egress, maxTextChars: config.egress.max_text_chars })]);
+  const local = config.server.reference_tools ? [...reference.tools, createWebFetchTool({ egress, maxTextChars: config.egress.max_text_chars })] : [];
+  const served = applyToolSettings(loaded, local);
   const stdioPrincipal = config.stdio.principal ?? DEV_PRINCIPAL;
   assertNoWildcardGrants(stdioPrincipal.grants, 'stdio.principal');
   // audit.*: this instance's chain; write tools leave an intent record before they run (fail closed).
@@ -95,15 +103,23 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
   // telemetry.*: spans from the stage observer and the recorder; nothing at all for `none`.
   let telemetry: ReturnType<typeof telemetryFromConfig>;
   let palisade: Palisade;
+  let gateway: Gateway | undefined;
   try {
     telemetry = telemetryFromConfig(config);
+    const inner = createCatalog(served.map(audit.wrap));
+    // Upstream tools the gateway adds later are wrapped the same way (intent before a write).
+    const catalog: MutableToolCatalog = { ...inner, upsert: (tools) => inner.upsert(tools.map(audit.wrap)) };
     palisade = await createPalisade({
-      tools: served.map(audit.wrap), store, switches, logger, env, stepUp: config.auth.step_up,
+      tools: catalog, store, switches, logger, env, stepUp: config.auth.step_up,
       recorders: [audit.recorder, ...(telemetry ? [telemetry.recorder] : []), logRecorder(logger)],
       ...(telemetry && { onStage: telemetry.onStage }),
     });
+    gateway = Object.keys(config.upstreams).length
+      ? await openGateway(loaded, { catalog, switches, secrets: secretsFromConfig(loaded, env), logger, ...(options.gatewayRecheckMs !== undefined && { recheckMs: options.gatewayRecheckMs }) })
+      : undefined;
   } catch (err) {
     await audit.close();
+    await telemetry?.tracing.shutdown();
     throw err;
   }
   return {
@@ -113,7 +129,9 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
     logger,
     stdioPrincipal,
     audit,
+    ...(gateway && { gateway }),
     async close() {
+      await gateway?.close();
       await palisade.close();
       await audit.close();
       await telemetry?.tracing.shutdown();
