@@ -63,6 +63,9 @@ describe('runtime: audit.* and telemetry.* act', () => {
     expect(exported.join('\n')).toContain('mcp.tool.invoke');
     expect(exported.join('\n')).toContain('rt-test');
     expect(exported.join('\n')).toContain(traceId);
+    // the reference tools' backend calls are service.api.call spans
+    expect(exported.join('\n')).toContain('service.api.call');
+    expect(exported.join('\n')).toContain('flags.store.apply');
   });
 
   it('telemetry.exporter: none adds no observer (no spans, no cost)', async () => {
