@@ -14,9 +14,12 @@ export interface AuditRecorderOptions {
   readonly hmacKey: Buffer;
 }
 
-/** Every call and edge refusal as one audit record. Appends are buffered: a few µs per call. */
+/**
+ * Every call and edge refusal as one audit record. The call path only queues it; the record
+ * is built, hashed and written with its batch on the next turn of the event loop, in order.
+ */
 export function auditRecorder(log: AuditLog, options: AuditRecorderOptions): Recorder {
-  return { record: (r) => log.append(callFields(r, options.hmacKey)) };
+  return { record: (r) => log.appendLater(() => callFields(r, options.hmacKey)) };
 }
 
 /** The record of a call: who, what (HMAC + redacted arguments), the decision, rules, obligations, result digest. */

@@ -36,6 +36,11 @@ export interface AuditLog {
   keyId(): string;
   /** Buffers one record; written on the next turn of the event loop (batched). */
   append(fields: CallFields): void;
+  /**
+   * Queues a record whose fields are built at the next flush, in order: the caller's path
+   * pays for a closure only; hashing, HMAC and canonical JSON run once per batch.
+   */
+  appendLater(build: () => CallFields): void;
   /** Writes the record (and everything buffered before it) now; rejects when it could not. */
   appendDurable(fields: CallFields): Promise<void>;
   /** Signs the current head now, if anything is unsigned. */
@@ -50,6 +55,7 @@ export interface AuditLog {
 }
 
 const HEAD_EVERY_MS = 1000;
+const MAX_PENDING = 1024;
 
 export function openAuditLog(options: AuditLogOptions): AuditLog {
   const { dir, instance } = options;
@@ -81,6 +87,7 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   let failed: Error | undefined;
   let closed = false;
   let headAt = 0;
+  let pending: (() => CallFields)[] = [];
   publishKey();
 
   function push(fields: Record<string, unknown>, signed: boolean): void {
@@ -94,8 +101,21 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
     if (signed) { unsigned = 0; headLine = line.slice(0, -1); } else unsigned++;
   }
 
+  /** Builds the queued records in arrival order; a build fault loses that record, never the chain. */
+  function drain(): void {
+    if (!pending.length) return;
+    const list = pending;
+    pending = [];
+    for (const build of list) {
+      let fields: CallFields;
+      try { fields = build(); } catch (err) { options.onError?.(err as Error); continue; }
+      push(fields as unknown as Record<string, unknown>, false);
+      if (unsigned >= every) checkpoint();
+    }
+  }
+
   function schedule(): void {
-    if (buffered > maxBuffered) return flushSafe();
+    if (buffered > maxBuffered || pending.length >= MAX_PENDING) return flushSafe();
     if (scheduled) return;
     scheduled = true;
     setImmediate(flushSafe).unref();
@@ -113,6 +133,7 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
 
   // HEAD.json (the signed head, for truncation checks) is rewritten at most once a second, and on close and rotation.
   function flush(force = false): void {
+    drain();
     if (!buffer.length && !(force && headLine !== undefined)) return;
     if (failed) throw failed;
     const lines = buffer;
@@ -150,6 +171,7 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   }
 
   function checkpoint(final = false): void {
+    drain();
     if (unsigned === 0 && !final) return;
     push({ kind: 'checkpoint', keyId: signer.keyId, ...(final && { final: true }) }, true);
   }
@@ -165,6 +187,7 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
     keyId: () => signer.keyId,
     append(fields) {
       if (closed) return fail(new Error('audit log is closed'));
+      drain();
       push(fields as unknown as Record<string, unknown>, false);
       if (unsigned >= every) checkpoint();
       schedule();
@@ -172,12 +195,19 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
     async appendDurable(fields) {
       if (closed) throw new Error('audit log is closed');
       if (failed) throw failed;
+      drain();
       push(fields as unknown as Record<string, unknown>, false);
       if (unsigned >= every) checkpoint();
       try { flush(); } catch (err) { fail(err as Error); throw err; }
     },
+    appendLater(build) {
+      if (closed) return fail(new Error('audit log is closed'));
+      pending.push(build);
+      schedule();
+    },
     checkpoint() { checkpoint(); schedule(); },
     rotate(next) {
+      drain();
       push({ kind: 'rotate', keyId: signer.keyId, newKeyId: next.keyId, newKey: next.spki }, true);
       signer = next;
       publishKey();
