@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   token: async () => (await import('./token.js')).token,
   doctor: async () => (await import('./doctor.js')).doctor,
   kill: async () => (await import('./kill.js')).kill,
+  limits: async () => (await import('./limits.js')).limits,
 };
 
 const USAGE = `usage: palisade <command> [options]
@@ -26,7 +27,8 @@ const USAGE = `usage: palisade <command> [options]
   demo                        run the seed's smoke tests through a real MCP client
   token [--sub S] [--tenant T] [--region R] [--scope S ...] [--ttl SECONDS]
   doctor [--config FILE]      the operate checklist against the config
-  kill read-only on|off | quarantine add|remove TOOL | egress block|unblock DOMAIN`;
+  kill read-only on|off | quarantine add|remove TOOL | egress block|unblock DOMAIN
+  limits show [--principal P] [--tenant T] [--json]   current use from the state store`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

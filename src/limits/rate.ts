@@ -72,7 +72,7 @@ export interface RateResult {
   readonly allowed: boolean;
   /** Calls left in this minute's window (`take`: before the burst allowance; `peek`: with it). */
   readonly remaining: number;
-  /** Until the window that refuses now opens again. */
+  /** Until this minute's window resets (0: no window open). */
   readonly msBeforeNext: number;
 }
 
@@ -108,9 +108,8 @@ export function createRate(store: StateStore, rpm: number, burst: number | undef
     },
     async peek(key) {
       const m = await main.get(key);
-      const mainLeft = m ? Math.max(0, rpm - m.consumedPoints) : rpm;
-      const left = mainLeft + (await poolLeft(key));
-      return { allowed: left > 0, remaining: left, msBeforeNext: left > 0 ? 0 : Math.max(1, m?.msBeforeNext ?? 1) };
+      const left = (m ? Math.max(0, rpm - m.consumedPoints) : rpm) + (await poolLeft(key));
+      return { allowed: left > 0, remaining: left, msBeforeNext: m ? Math.max(1, m.msBeforeNext) : 0 };
     },
   };
 
