@@ -17,6 +17,9 @@ type Upserted = { consumed: number; msBeforeNext: number };
 export class RateLimiterStateStore extends RateLimiterStoreAbstract {
   readonly #store: StateStore;
   readonly #now: Clock;
+  // Window starts this process has seen: a start is the same for every instance (set-if-absent)
+  // and fixed until its window ends, so it need not be read again before then.
+  readonly #starts = new Map<string, number>();
 
   constructor(opts: { store: StateStore; keyPrefix: string; points: number; duration: number; now?: Clock }) {
     super({ storeClient: opts.store, keyPrefix: opts.keyPrefix, points: opts.points, duration: opts.duration, inMemoryBlockOnConsumed: 0 });
@@ -26,15 +29,23 @@ export class RateLimiterStateStore extends RateLimiterStoreAbstract {
 
   /** The start of the key's current window, claiming a new one when none is open. */
   async #windowStart(rlKey: string, msDuration: number, open: boolean): Promise<number | null> {
+    const known = this.#starts.get(rlKey);
+    if (known !== undefined && known + msDuration > this.#now()) return known;
+    if (this.#starts.size > 10_000) this.#starts.clear();
     const startKey = limitKey('rl:start', rlKey);
     for (let i = 0; i < 3; i++) {
       const now = this.#now();
-      if (open && await this.#store.setIfAbsent(startKey, String(now), msDuration)) return now;
+      if (open && await this.#store.setIfAbsent(startKey, String(now), msDuration)) return this.#remember(rlKey, now);
       const v = await this.#store.get(startKey);
-      if (v !== null) return Number(v);
+      if (v !== null) return this.#remember(rlKey, Number(v));
       if (!open) return null;
     }
     throw new Error('rate window could not be opened');
+  }
+
+  #remember(rlKey: string, start: number): number {
+    this.#starts.set(rlKey, start);
+    return start;
   }
 
   async _upsert(rlKey: string, points: number, msDuration: number, forceExpire = false): Promise<Upserted> {
@@ -42,6 +53,7 @@ export class RateLimiterStateStore extends RateLimiterStoreAbstract {
       const now = this.#now();
       await this.#store.set(limitKey('rl:start', rlKey), String(now), msDuration);
       await this.#store.set(limitKey('rl:count', rlKey, now), String(points), msDuration);
+      this.#remember(rlKey, now);
       return { consumed: points, msBeforeNext: msDuration };
     }
     const start = (await this.#windowStart(rlKey, msDuration, true))!;
@@ -58,6 +70,7 @@ export class RateLimiterStateStore extends RateLimiterStoreAbstract {
   }
 
   async _delete(rlKey: string): Promise<boolean> {
+    this.#starts.delete(rlKey);
     await this.#store.del(limitKey('rl:start', rlKey));
     return true;
   }
