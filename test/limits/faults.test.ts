@@ -65,3 +65,21 @@ describe('composite keys cannot be joined into each other', () => {
     expect(t.scopes('b', 'a:', undefined)[0]!.id).not.toBe(t.scopes(':b', 'a', undefined)[0]!.id);
   });
 });
+
+describe('doctor reports the limits', () => {
+  it('fail_open tools FAIL by name; no "*" entry fails in production only', async () => {
+    const { limitsFindings } = await import('../../src/limits/doctor.js');
+    const { loadConfig } = await import('../../src/config/load.js');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const d = mkdtempSync(join(tmpdir(), 'pal-doc-'));
+    writeFileSync(join(d, 'p.yaml'), 'tools:\n  orders.get: { fail_open: true }\n');
+    const loaded = loadConfig({ file: join(d, 'p.yaml'), env: {} });
+    const f = limitsFindings(loaded, { production: true });
+    expect(f.find((x) => x.check === 'limits.fail_open')).toMatchObject({ ok: false });
+    expect(f.find((x) => x.check === 'limits.fail_open')!.reason).toContain('orders.get');
+    expect(f.find((x) => x.check === 'limits.default')).toMatchObject({ ok: false });
+    expect(limitsFindings(loaded, { production: false }).find((x) => x.check === 'limits.default')).toMatchObject({ ok: true });
+  });
+});
