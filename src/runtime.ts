@@ -13,6 +13,7 @@ import type { StateStore } from './state/store.js';
 import { createSwitchboard, switchDefaults } from './state/switches.js';
 import type { PalisadeConfig } from './config/schema.js';
 import type { Tool } from './core/tool.js';
+import { limits } from './guards/limits.js';
 import { createReferenceTools } from './tools/index.js';
 import { createEgressClient, egressOptionsFromConfig } from './egress/index.js';
 import { createWebFetchTool } from './tools/web-fetch.js';
@@ -83,7 +84,10 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
     : egressOptions);
   if (demo) logger.warn({ demoEgress: demo }, 'DEMO egress allowance: web.fetchSafe may reach this one loopback origin');
   const tools = applyToolSettings(loaded, [...reference.tools, createWebFetchTool({ egress, maxTextChars: config.egress.max_text_chars })]);
-  const palisade = await createPalisade({ tools, store, switches, logger, env, stepUp: config.auth.step_up, recorders: [logRecorder(logger)] });
+  // A lease outlives the longest handler deadline, so a live call never loses its slot.
+  const leaseMs = Math.max(60_000, ...tools.map((t) => (t.timeoutMs ?? 30_000) + 30_000));
+  const limitStage = limits({ store, entries: loaded.limits, tools: config.tools, leaseMs });
+  const palisade = await createPalisade({ tools, store, switches, logger, env, stepUp: config.auth.step_up, recorders: [logRecorder(logger)], stages: { limits: limitStage } });
   const stdioPrincipal = config.stdio.principal ?? DEV_PRINCIPAL;
   assertNoWildcardGrants(stdioPrincipal.grants, 'stdio.principal');
   return {
@@ -120,6 +124,9 @@ export function applyToolSettings(loaded: LoadedConfig, tools: readonly Tool[]):
   return tools.map((t) => {
     const s = settings[t.name];
     if (!s) return t;
+    if (s.fail_open === true && t.effect !== 'read') {
+      throw new ConfigError(`${loaded.file ?? '(embedded default)'}: tools.${t.name}.fail_open: only a read tool may fail open`);
+    }
     return Object.freeze({
       ...t,
       ...(s.cost_usd !== undefined && { cost: s.cost_usd }),

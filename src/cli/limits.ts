@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { ToolLimitsSchema } from '../config/limits.js';
 import { loadConfig } from '../config/load.js';
 import { createLimiter } from '../limits/limiter.js';
 import { formatUsage, readUsage } from '../limits/usage.js';
@@ -27,8 +26,7 @@ export async function limits(argv: string[]): Promise<number> {
   const principal = values.principal ?? (values.tenant === undefined ? (loaded.config.stdio.principal?.id ?? DEV_PRINCIPAL.id) : undefined);
   const store = await openStore(loaded);
   try {
-    const tools = Object.fromEntries(Object.entries(loaded.config.tools).map(([k, v]) => [k, ToolLimitsSchema.parse(v)]));
-    const limiter = createLimiter({ store, entries: loaded.limits, tools });
+    const limiter = createLimiter({ store, entries: loaded.limits, tools: loaded.config.tools });
     const reports = await readUsage(limiter, { tenant, ...(principal !== undefined && { principal }) });
     if (values.json) process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
     else if (reports.length === 0) process.stdout.write(`no limits apply to ${principal !== undefined ? `principal ${principal} (tenant ${tenant})` : `tenant ${tenant}`}\n`);

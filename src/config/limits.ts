@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ToolSettings } from './schema.js';
 
 /**
  * One entry of the seed's Play 7 limits.json; the file may hold one entry or a list.
@@ -35,21 +36,5 @@ export const LimitsEntrySchema = z.strictObject({
 export const LimitsFileSchema = z.union([LimitsEntrySchema, z.array(LimitsEntrySchema)]);
 export type LimitsEntry = z.output<typeof LimitsEntrySchema>;
 
-/**
- * Per-tool settings the limits stage reads from palisade.yaml `tools.<name>`
- * (other keys there belong to other parts and are left alone).
- */
-export const ToolLimitsSchema = z.object({
-  /** Fixed cost of one call in USD (overrides the tool's declared cost). */
-  cost_usd: z.number().nonnegative().optional(),
-  /** Added per row of the result (the length of its top-level arrays). */
-  per_row: z.number().nonnegative().optional(),
-  /** Added per KiB of the result. */
-  per_kb: z.number().nonnegative().optional(),
-  /**
-   * WARNING: lets a READ tool run unlimited while the state store is unreachable.
-   * Refused on write tools; `palisade doctor` reports every tool that sets it.
-   */
-  fail_open: z.boolean().optional(),
-});
-export type ToolLimits = z.output<typeof ToolLimitsSchema>;
+/** The per-tool settings the limits stage reads (palisade.yaml `tools.<name>`). */
+export type ToolLimits = Pick<ToolSettings, 'cost_usd' | 'per_row' | 'per_kb' | 'fail_open'>;

@@ -1,5 +1,4 @@
 import type { LoadedConfig } from '../config/load.js';
-import { ToolLimitsSchema } from '../config/limits.js';
 import type { Finding } from '../egress/config.js';
 
 /**
@@ -9,7 +8,7 @@ import type { Finding } from '../egress/config.js';
 export function limitsFindings(loaded: LoadedConfig, facts: { production: boolean }): Finding[] {
   const out: Finding[] = [];
   const open = Object.entries(loaded.config.tools)
-    .filter(([, v]) => ToolLimitsSchema.safeParse(v).data?.fail_open === true)
+    .filter(([, v]) => v.fail_open === true)
     .map(([k]) => k);
   out.push(open.length === 0
     ? { check: 'limits.fail_open', ok: true, reason: 'every limited call is denied while the state store is unreachable (fail closed)' }

@@ -40,6 +40,20 @@ export function createMcpEndpoint(o: EndpointOptions) {
     let parsed: ParsedBody | undefined;
     let bodyRefusal: Refusal | undefined;
     let raw: Buffer | undefined;
+    const header = req.headers['mcp-session-id'];
+    if (Array.isArray(header) || (header !== undefined && !SESSION_ID.test(header))) {
+      return reject(res, refuse('INVALID_REQUEST', 'bad Mcp-Session-Id header'));
+    }
+    const authz = req.headers.authorization;
+    let early: Awaited<ReturnType<EdgeAuthenticator['authenticate']>> | undefined;
+    if (method === 'POST' && header !== undefined) {
+      // Inside a session the token is judged from the headers alone, so a principal over its
+      // rate is answered 429 before its body is read (the limits stage decides, by peeking).
+      early = await o.auth.authenticate(typeof authz === 'string' ? authz : undefined, { sessionId: header });
+      if (!early.ok) return reject(res, authRefusal(early, o.metadataUrl));
+      const over = await rateRefusal(early.principal);
+      if (over) return reject(res, over, { principal: early.principal });
+    }
     if (method === 'POST') {
       const body = await readBody(req, o.bodyLimit);
       if (!body.ok) {
@@ -53,14 +67,9 @@ export function createMcpEndpoint(o: EndpointOptions) {
         if (p.ok) parsed = p.parsed; else bodyRefusal = p.refusal;
       }
     }
-    const header = req.headers['mcp-session-id'];
-    if (Array.isArray(header) || (header !== undefined && !SESSION_ID.test(header))) {
-      return reject(res, refuse('INVALID_REQUEST', 'bad Mcp-Session-Id header'));
-    }
     const opening = header === undefined && parsed?.isInitialize === true;
     const sessionId = header ?? (opening ? randomUUID() : undefined);
-    const authz = req.headers.authorization;
-    const who = await o.auth.authenticate(typeof authz === 'string' ? authz : undefined, { sessionId });
+    const who = early ?? await o.auth.authenticate(typeof authz === 'string' ? authz : undefined, { sessionId });
     if (!who.ok) return reject(res, authRefusal(who, o.metadataUrl));
     const principal = who.principal;
     if (bodyRefusal) return reject(res, bodyRefusal, { principal });
@@ -99,6 +108,14 @@ export function createMcpEndpoint(o: EndpointOptions) {
     const scope = typeof d.details?.['scope'] === 'string' ? d.details['scope'] : undefined;
     const challenge = bearerChallenge({ resourceMetadata: o.metadataUrl, error: 'insufficient_scope', ...(scope && SCOPE_TOKEN.test(scope) && { scope }) });
     return refuse('SCOPE_MISSING', 'the token lacks the grant this tool call needs', { headers: { 'WWW-Authenticate': challenge } });
+  }
+
+  /** The limits stage's answer, consuming nothing: RATE_LIMITED becomes 429 + Retry-After; anything else is left to the pipeline. */
+  async function rateRefusal(principal: Principal): Promise<Refusal | undefined> {
+    const d = await palisade.preflight(principal, '', undefined, { stages: ['limits'] });
+    if (d.allow || d.code !== 'RATE_LIMITED') return undefined;
+    const seconds = Math.max(1, Math.ceil((d.retryAfterMs ?? 1000) / 1000));
+    return refuse('RATE_LIMITED', 'rate limit reached; retry after the Retry-After delay', { headers: { 'Retry-After': String(seconds) } });
   }
 
   async function openSession(id: string, owner: HttpSession['owner']): Promise<HttpSession> {
