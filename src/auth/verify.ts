@@ -123,12 +123,24 @@ export function createAuthenticator(o: AuthenticatorOptions): Authenticator {
     };
   }
 
+  const confirmed = new Map<string, { owner: string; until: number }>();
+  function remember(key: string, owner: string, session: boolean): undefined {
+    if (!session) return undefined;
+    if (confirmed.size >= 10_000) confirmed.clear();
+    confirmed.set(key, { owner, until: now() + o.replayWindowMs });
+    return undefined;
+  }
+
   /** Session mode: a jti binds to the first session that used it. Single-use: a jti is good once. */
   async function checkReplay(iss: string, jti: string, sessionId: string | undefined): Promise<AuthResult | undefined> {
     const key = `jti:${createHash('sha256').update(`${iss}\n${jti}`).digest('hex')}`;
-    const owner = o.replay === 'session' && sessionId !== undefined ? `s:${sessionId}` : `once:${now()}:${Math.random()}`;
-    if (await o.store.setIfAbsent(key, owner, o.replayWindowMs)) return undefined;
-    if (o.replay === 'session' && sessionId !== undefined && (await o.store.get(key)) === owner) return undefined;
+    const session = o.replay === 'session' && sessionId !== undefined;
+    const owner = session ? `s:${sessionId}` : `once:${now()}:${Math.random()}`;
+    // A binding confirmed in the store never changes inside its window, so it is remembered
+    // here: a session already running keeps working through a state store outage.
+    if (session && confirmed.get(key)?.owner === owner && confirmed.get(key)!.until > now()) return undefined;
+    if (await o.store.setIfAbsent(key, owner, o.replayWindowMs)) return remember(key, owner, session);
+    if (session && (await o.store.get(key)) === owner) return remember(key, owner, session);
     return fail('AUTH_REPLAY', o.replay === 'session' ? 'token already used on another session' : 'token already used');
   }
 

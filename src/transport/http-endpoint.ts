@@ -9,6 +9,8 @@ import { bearerChallenge, refuse, type Refusal } from './http-errors.js';
 import { ownerOf, sameOwner, type HttpSession, type SessionTable } from './http-sessions.js';
 import { parseBody, readBody, type ParsedBody } from './hygiene.js';
 import { createMcpServer } from './mcp.js';
+import type { SessionRegistry } from '../state/sessions.js';
+import { reviveSession } from './session-revive.js';
 
 /** How the endpoint answers a refusal: the server sends it and hands it to the recorders. */
 export type Reject = (res: ServerResponse, refusal: Refusal, who?: { principal?: Principal; tool?: string }) => void;
@@ -22,6 +24,8 @@ export interface EndpointOptions {
   readonly bodyLimit: number;
   readonly maxBatch: number;
   readonly name?: string;
+  /** Sessions shared through the state store: any instance continues any session (fleet mode). */
+  readonly shared?: SessionRegistry;
 }
 
 const SESSION_ID = /^[\x21-\x7E]{1,128}$/;
@@ -78,6 +82,14 @@ export function createMcpEndpoint(o: EndpointOptions) {
     let session: HttpSession | undefined;
     if (header !== undefined) {
       session = sessions.get(header);
+      if (!session && o.shared) {
+        const revived = await continueShared(header, owner);
+        if (revived === 'store-down') return reject(res, refuse('UPSTREAM_ERROR', 'state store unavailable; the session cannot be continued here yet'), { principal });
+        session = revived;
+      } else if (session && o.shared) {
+        // Keeps the shared record alive; an outage must not break a session this instance holds.
+        void o.shared.touch(header).catch(() => undefined);
+      }
       // Another principal's session id answers exactly like an unknown one: a stolen id is useless and leaks nothing.
       if (!session || !sameOwner(session.owner, owner)) return reject(res, refuse('NOT_FOUND', 'Session not found', { rpc: -32001 }), { principal });
     } else if (!opening) {
@@ -90,6 +102,15 @@ export function createMcpEndpoint(o: EndpointOptions) {
     if (!session) {
       if (sessions.full()) return reject(res, refuse('CONCURRENCY_LIMITED', 'too many open sessions', { headers: { 'Retry-After': '60' } }), { principal });
       if (sessions.fullFor(owner)) return reject(res, refuse('CONCURRENCY_LIMITED', 'too many open sessions for this principal; close one (DELETE) first', { headers: { 'Retry-After': '60' } }), { principal });
+      if (o.shared) {
+        const params = (parsed?.value as { params?: Record<string, unknown> } | undefined)?.params ?? {};
+        const init = { protocolVersion: params['protocolVersion'], capabilities: params['capabilities'] ?? {}, clientInfo: params['clientInfo'] ?? {} };
+        try {
+          await o.shared.put(sessionId!, { owner, init });
+        } catch {
+          return reject(res, refuse('UPSTREAM_ERROR', 'state store unavailable; sessions cannot be opened now'), { principal });
+        }
+      }
       session = await openSession(sessionId!, owner);
     }
     const withAuth = req as IncomingMessage & { auth?: unknown; rawBody?: Buffer };
@@ -118,6 +139,33 @@ export function createMcpEndpoint(o: EndpointOptions) {
     return refuse('RATE_LIMITED', 'rate limit reached; retry after the Retry-After delay', { headers: { 'Retry-After': String(seconds) } });
   }
 
+  const reviving = new Map<string, Promise<HttpSession | undefined>>();
+
+  /**
+   * A session another instance opened: its owner is checked in the shared store, then a
+   * transport and server are re-created here under the same id (one at a time per id).
+   */
+  async function continueShared(id: string, owner: HttpSession['owner']): Promise<HttpSession | undefined | 'store-down'> {
+    let rec;
+    try {
+      rec = await o.shared!.get(id);
+    } catch {
+      return 'store-down';
+    }
+    if (!rec || !sameOwner(rec.owner, owner)) return undefined;
+    let p = reviving.get(id);
+    if (!p) {
+      p = (async () => {
+        const s = await openSession(id, rec.owner);
+        if (await reviveSession(s.transport, id, rec.init)) return s;
+        await sessions.close(s);
+        return undefined;
+      })().finally(() => reviving.delete(id));
+      reviving.set(id, p);
+    }
+    return p;
+  }
+
   async function openSession(id: string, owner: HttpSession['owner']): Promise<HttpSession> {
     const server = createMcpServer(palisade, {
       ...(o.name !== undefined && { name: o.name }),
@@ -136,7 +184,10 @@ export function createMcpEndpoint(o: EndpointOptions) {
       transport: new StreamableHTTPServerTransport({
         sessionIdGenerator: () => id,
         onsessioninitialized: () => sessions.add(session),
-        onsessionclosed: () => sessions.remove(id),
+        onsessionclosed: async () => {
+          sessions.remove(id);
+          await o.shared?.remove(id).catch(() => undefined);
+        },
       }),
     };
     session.transport.onclose = () => sessions.remove(id);
