@@ -57,6 +57,8 @@ export interface Fleet {
   readonly url: string;
   readonly redisUrl: string;
   readonly prefix: string;
+  /** The reference data (SQLite, shared by the instances) where each applied write has a history row. */
+  readonly dataDb: string;
   mint(sub: string, tenant: string, scopes: string[]): Promise<string>;
   close(): Promise<void>;
 }
@@ -92,6 +94,10 @@ export async function startFleet(o: { redisUrl: string; limits: unknown[]; insta
     env: { PATH: env.PATH, PALISADE_LB_PORT: String(lb), PALISADE_PORT_1: String(p1), PALISADE_PORT_2: String(ports.at(-1)), PALISADE_LB_SHOW_SERVER: '1' },
     stdio: process.env['FLEET_DEBUG'] ? 'inherit' : 'ignore',
   });
+  if (process.env['FLEET_DEBUG']) {
+    haproxy.on('exit', (code, sig) => console.error('haproxy exited', code, sig));
+    haproxy.on('error', (e) => console.error('haproxy error', e));
+  }
   const stopAll = async () => {
     for (const p of [haproxy, ...procs]) if (p.exitCode === null) p.kill('SIGKILL');
   };
@@ -107,6 +113,7 @@ export async function startFleet(o: { redisUrl: string; limits: unknown[]; insta
     url,
     redisUrl: o.redisUrl,
     prefix,
+    dataDb: join(dir, 'data', 'data.db'),
     mint: (sub, tenant, scopes) => issuer.mint({ sub, tenant, region: 'eu-west', scopes, audience: url }),
     async close() {
       const exited = [haproxy, ...procs].map((p) => (p.exitCode !== null ? undefined : new Promise((r) => p.once('exit', r))));
