@@ -14,6 +14,10 @@ import { createSwitchboard, switchDefaults } from './state/switches.js';
 import type { PalisadeConfig } from './config/schema.js';
 import type { Tool } from './core/tool.js';
 import { limits } from './guards/limits.js';
+import { createCatalog } from './core/catalog.js';
+import type { Gateway } from './gateway/index.js';
+import { openGateway } from './gateway/open.js';
+import { secretsFromConfig } from './secrets/index.js';
 import { createReferenceTools } from './tools/index.js';
 import { createEgressClient, egressOptionsFromConfig } from './egress/index.js';
 import { createWebFetchTool } from './tools/web-fetch.js';
@@ -34,6 +38,8 @@ export interface Runtime {
   readonly store: StateStore;
   readonly logger: PalisadeLogger;
   readonly stdioPrincipal: Principal;
+  /** Gateway mode: the upstreams and their pinned catalog (absent without `upstreams`). */
+  readonly gateway?: Gateway;
   close(): Promise<void>;
 }
 
@@ -62,6 +68,8 @@ export interface RuntimeOptions {
    * the demo serves itself. Never set from configuration or environment.
    */
   readonly demoEgress?: { readonly address: '127.0.0.1' | '::1'; readonly port: number };
+  /** Gateway mode: how often upstreams are re-listed for drift (default 300 s). */
+  readonly gatewayRecheckMs?: number;
 }
 
 export async function createRuntime(loaded: LoadedConfig, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -70,7 +78,7 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
   const { config } = loaded;
   const store = await openStore(loaded, env);
   const switches = await createSwitchboard(store, switchDefaultsFromConfig(config, env));
-  const reference = await createReferenceTools(loaded);
+  const reference = config.server.reference_tools ? await createReferenceTools(loaded, env) : { tools: [], close: async () => undefined };
   // One egress client for the server; the block list is read live from the switchboard on every request and hop.
   const egressOptions = egressOptionsFromConfig(config.egress, { blocked: () => switches.current().egressBlock });
   const demo = options.demoEgress;
@@ -83,11 +91,16 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
       }
     : egressOptions);
   if (demo) logger.warn({ demoEgress: demo }, 'DEMO egress allowance: web.fetchSafe may reach this one loopback origin');
-  const tools = applyToolSettings(loaded, [...reference.tools, createWebFetchTool({ egress, maxTextChars: config.egress.max_text_chars })]);
+  const local = config.server.reference_tools ? [...reference.tools, createWebFetchTool({ egress, maxTextChars: config.egress.max_text_chars })] : [];
+  const settled = applyToolSettings(loaded, local);
+  const catalog = createCatalog(settled);
   // A lease outlives the longest handler deadline, so a live call never loses its slot.
-  const leaseMs = Math.max(60_000, ...tools.map((t) => (t.timeoutMs ?? 30_000) + 30_000));
+  const leaseMs = Math.max(60_000, ...settled.map((t) => (t.timeoutMs ?? 30_000) + 30_000), ...Object.values(config.tools).map((t) => (t.timeout_ms ?? 30_000) + 30_000));
   const limitStage = limits({ store, entries: loaded.limits, tools: config.tools, leaseMs });
-  const palisade = await createPalisade({ tools, store, switches, logger, env, stepUp: config.auth.step_up, recorders: [logRecorder(logger)], stages: { limits: limitStage } });
+  const palisade = await createPalisade({ tools: catalog, store, switches, logger, env, stepUp: config.auth.step_up, recorders: [logRecorder(logger)], stages: { limits: limitStage } });
+  const gateway = Object.keys(config.upstreams).length
+    ? await openGateway(loaded, { catalog, switches, secrets: secretsFromConfig(loaded, env), logger, ...(options.gatewayRecheckMs !== undefined && { recheckMs: options.gatewayRecheckMs }) })
+    : undefined;
   const stdioPrincipal = config.stdio.principal ?? DEV_PRINCIPAL;
   assertNoWildcardGrants(stdioPrincipal.grants, 'stdio.principal');
   return {
@@ -96,7 +109,9 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
     store,
     logger,
     stdioPrincipal,
+    ...(gateway && { gateway }),
     async close() {
+      await gateway?.close();
       await palisade.close();
       switches.close();
       await reference.close();

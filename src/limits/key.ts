@@ -1,14 +1,9 @@
-import { createHash } from 'node:crypto';
+import { stateKey } from '../core/keys.js';
 
 /**
- * A store key built from caller-controlled parts that cannot collide: each part is
- * length-prefixed before hashing, so ("a:b", "c") and ("a", "b:c") differ.
+ * The limits' store keys: core's `stateKey` (length-prefixed parts, hashed), so caller-controlled
+ * parts can never be joined into each other. `namespace` is a fixed name (`rl:start` -> `rl.start`).
  */
-export function limitKey(prefix: string, ...parts: readonly (string | number)[]): string {
-  const h = createHash('sha256');
-  for (const p of parts) {
-    const s = String(p);
-    h.update(`${Buffer.byteLength(s)}:`).update(s);
-  }
-  return `${prefix}:${h.digest('base64url')}`;
+export function limitKey(namespace: string, ...parts: readonly (string | number)[]): string {
+  return stateKey(namespace.replaceAll(':', '.'), ...parts.map(String));
 }
