@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   kill: async () => (await import('./kill.js')).kill,
   limits: async () => (await import('./limits.js')).limits,
   catalog: async () => (await import('./catalog.js')).catalog,
+  audit: async () => (await import('./audit.js')).audit,
 };
 
 const USAGE = `usage: palisade <command> [options]
@@ -30,7 +31,8 @@ const USAGE = `usage: palisade <command> [options]
   doctor [--config FILE]      the operate checklist against the config
   kill read-only on|off | quarantine add|remove TOOL | egress block|unblock DOMAIN
   limits show [--principal P] [--tenant T] [--json]   current use from the state store
-  catalog lock | diff | approve TOOL   gateway mode: pinned, signed upstream tool definitions`;
+  catalog lock | diff | approve TOOL   gateway mode: pinned, signed upstream tool definitions
+  audit verify [DIR|FILE] [--bundle FILE] [--key PEM] | export --trace ID [--out FILE] | tail`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -7,8 +7,10 @@ import type { Palisade } from '../palisade.js';
 import { authInfoFor, authRefusal, principalFromAuthInfo, type EdgeAuthenticator } from './http-auth.js';
 import { bearerChallenge, refuse, type Refusal } from './http-errors.js';
 import { ownerOf, sameOwner, type HttpSession, type SessionTable } from './http-sessions.js';
+import { openingRefusal } from './http-opening.js';
 import { parseBody, readBody, type ParsedBody } from './hygiene.js';
 import { createMcpServer } from './mcp.js';
+import { guardErrorAnswers } from './wire-http.js';
 import type { SessionRegistry } from '../state/sessions.js';
 import { reviveSession } from './session-revive.js';
 
@@ -24,9 +26,17 @@ export interface EndpointOptions {
   readonly bodyLimit: number;
   readonly maxBatch: number;
   readonly name?: string;
+  /** An SSE GET stream is ended after this long (the client reconnects); default 5 minutes. */
+  readonly sseMaxMs?: number;
   /** Sessions shared through the state store: any instance continues any session (fleet mode). */
   readonly shared?: SessionRegistry;
 }
+
+const TOO_MANY = {
+  principal: 'too many open sessions for this principal; close one (DELETE) first',
+  tenant: 'too many open sessions for this tenant',
+  table: 'too many open sessions',
+} as const;
 
 const SESSION_ID = /^[\x21-\x7E]{1,128}$/;
 
@@ -53,7 +63,7 @@ export function createMcpEndpoint(o: EndpointOptions) {
     if (method === 'POST' && header !== undefined) {
       // Inside a session the token is judged from the headers alone, so a principal over its
       // rate is answered 429 before its body is read (the limits stage decides, by peeking).
-      early = await o.auth.authenticate(typeof authz === 'string' ? authz : undefined, { sessionId: header });
+      early = await o.auth.authenticate(typeof authz === 'string' ? authz : undefined, { sessionId: header, bind: false });
       if (!early.ok) return reject(res, authRefusal(early, o.metadataUrl));
       const over = await rateRefusal(early.principal);
       if (over) return reject(res, over, { principal: early.principal });
@@ -72,8 +82,8 @@ export function createMcpEndpoint(o: EndpointOptions) {
       }
     }
     const opening = header === undefined && parsed?.isInitialize === true;
-    const sessionId = header ?? (opening ? randomUUID() : undefined);
-    const who = early ?? await o.auth.authenticate(typeof authz === 'string' ? authz : undefined, { sessionId });
+    // Judged, not bound: the jti binds to a session only once one exists (issue 8 item 2).
+    const who = early ?? await o.auth.authenticate(typeof authz === 'string' ? authz : undefined, { sessionId: header, bind: false });
     if (!who.ok) return reject(res, authRefusal(who, o.metadataUrl));
     const principal = who.principal;
     if (bodyRefusal) return reject(res, bodyRefusal, { principal });
@@ -94,29 +104,57 @@ export function createMcpEndpoint(o: EndpointOptions) {
       if (!session || !sameOwner(session.owner, owner)) return reject(res, refuse('NOT_FOUND', 'Session not found', { rpc: -32001 }), { principal });
     } else if (!opening) {
       return reject(res, refuse('INVALID_REQUEST', 'Bad Request: Mcp-Session-Id header is required'), { principal });
+    } else {
+      const bad = openingRefusal(req, parsed!);
+      if (bad) return reject(res, bad, { principal });
     }
     for (const call of parsed?.toolCalls ?? []) {
       const bad = await scopeRefusal(principal, call);
       if (bad) return reject(res, bad, { principal, tool: call.name });
     }
-    if (!session) {
-      if (sessions.full()) return reject(res, refuse('CONCURRENCY_LIMITED', 'too many open sessions', { headers: { 'Retry-After': '60' } }), { principal });
-      if (sessions.fullFor(owner)) return reject(res, refuse('CONCURRENCY_LIMITED', 'too many open sessions for this principal; close one (DELETE) first', { headers: { 'Retry-After': '60' } }), { principal });
+    const newId = session ? undefined : randomUUID();
+    if (session) {
+      const bound = o.auth.bind ? await o.auth.bind(who, session.id) : who;
+      if (!bound.ok) return reject(res, authRefusal(bound, o.metadataUrl), { principal });
+    } else {
+      const admitted = await sessions.admit(owner);
+      if (!admitted.ok) return reject(res, refuse('CONCURRENCY_LIMITED', TOO_MANY[admitted.scope], { headers: { 'Retry-After': '60' } }), { principal });
       if (o.shared) {
         const params = (parsed?.value as { params?: Record<string, unknown> } | undefined)?.params ?? {};
         const init = { protocolVersion: params['protocolVersion'], capabilities: params['capabilities'] ?? {}, clientInfo: params['clientInfo'] ?? {} };
         try {
-          await o.shared.put(sessionId!, { owner, init });
+          await o.shared.put(newId!, { owner, init });
         } catch {
           return reject(res, refuse('UPSTREAM_ERROR', 'state store unavailable; sessions cannot be opened now'), { principal });
         }
       }
-      session = await openSession(sessionId!, owner);
     }
+    // The SDK transport's own error answers get registry codes; a failed bind answers as itself.
+    let override: Refusal | undefined;
+    guardErrorAnswers(res, { override: () => override });
+    const opened = session ?? await openSession(newId!, owner, async (id) => {
+      const bound = o.auth.bind ? await o.auth.bind(who, id) : who;
+      if (!bound.ok) override = authRefusal(bound, o.metadataUrl);
+      return bound.ok;
+    });
     const withAuth = req as IncomingMessage & { auth?: unknown; rawBody?: Buffer };
     withAuth.auth = authInfoFor(who, o.resource);
     if (raw) withAuth.rawBody = raw;
-    await session.transport.handleRequest(withAuth as Parameters<StreamableHTTPServerTransport['handleRequest']>[0], res, parsed?.value);
+    if (method === 'GET') holdStream(opened, res);
+    await opened.transport.handleRequest(withAuth as Parameters<StreamableHTTPServerTransport['handleRequest']>[0], res, parsed?.value);
+    if (!session && !sessions.has(opened.id)) await sessions.close(opened);
+  }
+
+  /** An SSE GET stream keeps its session in use while open, and is ended after `sseMaxMs` (the client reconnects). */
+  function holdStream(session: HttpSession, res: ServerResponse): void {
+    session.streams = (session.streams ?? 0) + 1;
+    const timer = setTimeout(() => { session.transport.closeStandaloneSSEStream(); }, o.sseMaxMs ?? 5 * 60_000);
+    timer.unref();
+    res.once('close', () => {
+      clearTimeout(timer);
+      session.streams = Math.max(0, (session.streams ?? 1) - 1);
+      session.lastSeen = Date.now();
+    });
   }
 
   /**
@@ -156,7 +194,7 @@ export function createMcpEndpoint(o: EndpointOptions) {
     let p = reviving.get(id);
     if (!p) {
       p = (async () => {
-        const s = await openSession(id, rec.owner);
+        const s = await openSession(id, rec.owner, async () => true);
         if (await reviveSession(s.transport, id, rec.init)) return s;
         await sessions.close(s);
         return undefined;
@@ -166,7 +204,8 @@ export function createMcpEndpoint(o: EndpointOptions) {
     return p;
   }
 
-  async function openSession(id: string, owner: HttpSession['owner']): Promise<HttpSession> {
+  /** A session object; it joins the table only when the SDK initializes it and `bind` accepts the token for it. */
+  async function openSession(id: string, owner: HttpSession['owner'], bind: (id: string) => Promise<boolean>): Promise<HttpSession> {
     const server = createMcpServer(palisade, {
       ...(o.name !== undefined && { name: o.name }),
       principal: (extra) => principalFromAuthInfo(extra.authInfo),
@@ -183,7 +222,10 @@ export function createMcpEndpoint(o: EndpointOptions) {
       lastSeen: Date.now(),
       transport: new StreamableHTTPServerTransport({
         sessionIdGenerator: () => id,
-        onsessioninitialized: () => sessions.add(session),
+        onsessioninitialized: async () => {
+          if (!(await bind(id))) throw new Error('token bound elsewhere');
+          sessions.add(session);
+        },
         onsessionclosed: async () => {
           sessions.remove(id);
           await o.shared?.remove(id).catch(() => undefined);
