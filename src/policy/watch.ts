@@ -1,4 +1,4 @@
-import { unwatchFile, watchFile, type Stats } from 'node:fs';
+import { statSync } from 'node:fs';
 import { compilePolicy, type CompiledPolicy, type CompileOptions } from './compile.js';
 import { loadPolicyFile } from './load.js';
 
@@ -39,12 +39,17 @@ export interface WatchOptions extends CompileOptions {
  */
 export function watchPolicy(file: string, options: WatchOptions = {}): PolicyWatcher {
   const now = options.now ?? Date.now;
+  // The file's identity when last read: a poll that sees another one reloads. Taken
+  // before reading, so a write racing the read is seen by the next poll.
+  const stamp = () => { try { const s = statSync(file); return `${s.ino}:${s.size}:${s.mtimeMs}`; } catch { return 'missing'; } };
+  let seen = stamp();
   const build = () => compilePolicy(loadPolicyFile(file), options);
   let policy = build();
   let loadedAt = now();
   let error: string | undefined;
 
   function reload(): boolean {
+    seen = stamp();
     let next: CompiledPolicy;
     try {
       next = build();
@@ -61,10 +66,8 @@ export function watchPolicy(file: string, options: WatchOptions = {}): PolicyWat
     return true;
   }
 
-  const onChange = (curr: Stats, prev: Stats) => {
-    if (curr.mtimeMs !== prev.mtimeMs || curr.size !== prev.size || curr.ino !== prev.ino) reload();
-  };
-  watchFile(file, { interval: options.intervalMs ?? 1000, persistent: false }, onChange);
+  const timer = setInterval(() => { if (stamp() !== seen) reload(); }, options.intervalMs ?? 1000);
+  timer.unref();
 
   return {
     current: () => policy,
@@ -77,6 +80,6 @@ export function watchPolicy(file: string, options: WatchOptions = {}): PolicyWat
       ...(error !== undefined && { error }),
     }),
     reload,
-    close: () => unwatchFile(file, onChange),
+    close: () => clearInterval(timer),
   };
 }
