@@ -35,8 +35,6 @@ export interface CompiledRule {
   readonly obligations: readonly PolicyObligation[];
   readonly when: readonly Condition[];
   readonly unless?: readonly Condition[];
-  /** Exact tool names this rule can apply to (undefined: any tool). */
-  readonly tools?: ReadonlySet<string>;
   test(input: PolicyInput): boolean;
 }
 
@@ -72,13 +70,13 @@ export function compilePolicy(source: PolicySource, options: CompileOptions = {}
     return compileRule(r, source);
   });
   const needsSecretScan = rules.some((r) => [...r.when, ...(r.unless ?? [])].some((c) => c.key === 'args.contains_secret'));
-  const byTool = new Map<string, CompiledRule[]>();
-  const candidates = (tool: string): readonly CompiledRule[] => {
-    let list = byTool.get(tool);
+  // Per tool object: the rules whose tool-only conditions hold, reduced to their per-call part.
+  const byTool = new WeakMap<PolicyInput['tool'], readonly Residual[]>();
+  const candidates = (input: PolicyInput): readonly Residual[] => {
+    let list = byTool.get(input.tool);
     if (!list) {
-      if (byTool.size >= 4096) byTool.clear();
-      list = rules.filter((r) => !r.tools || r.tools.has(tool));
-      byTool.set(tool, list);
+      list = rules.flatMap((r) => residual(r, input));
+      byTool.set(input.tool, list);
     }
     return list;
   };
@@ -93,8 +91,8 @@ export function compilePolicy(source: PolicySource, options: CompileOptions = {}
     let denyBy: CompiledRule | undefined;
     let approvalBy: CompiledRule | undefined;
     let allowed = false;
-    for (const r of candidates(input.tool.name)) {
-      if (!r.test(input)) continue;
+    for (const { rule: r, test } of candidates(input)) {
+      if (!test(input)) continue;
       if (r.dryRun) {
         if (r.decision === 'deny' || r.decision === 'require_approval') wouldDeny.push(r.name);
         continue;
@@ -105,16 +103,18 @@ export function compilePolicy(source: PolicySource, options: CompileOptions = {}
       else if (r.decision === 'allow') allowed = true;
       for (const o of r.obligations) obligations.push(o);
     }
-    const base = { matched, obligations, wouldDeny, policyVersion: version };
-    if (denyBy) return { ...base, decision: 'deny', rule: denyBy.name, code: denyBy.code, message: denyBy.message };
-    if (approvalBy) return { ...base, decision: 'require_approval', rule: approvalBy.name, message: approvalBy.message };
-    if (allowed) return { ...base, decision: 'allow' };
+    const result = (decision: PolicyDecision, by?: { name: string; code?: RuleCode; message: string }): PolicyResult =>
+      (by ? { decision, matched, obligations, wouldDeny, policyVersion: version, rule: by.name, ...(by.code && { code: by.code }), message: by.message }
+        : { decision, matched, obligations, wouldDeny, policyVersion: version });
+    if (denyBy) return result('deny', denyBy);
+    if (approvalBy) return result('require_approval', { name: approvalBy.name, message: approvalBy.message });
+    if (allowed) return result('allow');
     const d = input.tool.effect === 'write' ? defaults.write : defaults.read;
-    if (d === 'allow') return { ...base, decision: 'allow' };
-    if (fileDry) { wouldDeny.push('(default)'); return { ...base, decision: 'allow' }; }
+    if (d === 'allow') return result('allow');
+    if (fileDry) { wouldDeny.push('(default)'); return result('allow'); }
     return d === 'deny'
-      ? { ...base, decision: 'deny', rule: '(default)', code: 'POLICY_DENY', message: `no policy rule allows this ${input.tool.effect} tool (default: deny)` }
-      : { ...base, decision: 'require_approval', rule: '(default)', message: `${input.tool.effect} tools need a human approval (policy default)` };
+      ? result('deny', { name: '(default)', code: 'POLICY_DENY', message: `no policy rule allows this ${input.tool.effect} tool (default: deny)` })
+      : result('require_approval', { name: '(default)', message: `${input.tool.effect} tools need a human approval (policy default)` });
   }
 
   return { file: source.file, version, defaults, mode: source.mode, rules, needsSecretScan, evaluate };
@@ -135,21 +135,11 @@ function compileRule(r: SourcedRule, source: PolicySource): CompiledRule {
   };
   const when = part('when', s.when);
   const unless = s.unless ? part('unless', s.unless) : undefined;
-  const w = when.map((c) => c.test);
-  const u = unless?.map((c) => c.test);
-  const test = (i: PolicyInput): boolean => {
-    for (const t of w) if (!t(i)) return false;
-    if (u) {
-      for (const t of u) if (!t(i)) return true;
-      return false;
-    }
-    return true;
-  };
+  const test = conjunction(when.map((c) => c.test), unless?.map((c) => c.test));
   const obligations: PolicyObligation[] = [
     ...(s.redact ?? []).map((x) => ({ kind: 'redact' as const, field: x.field, mode: x.mode, rule: s.rule })),
     ...(s.route ? [{ kind: 'route' as const, region: s.route, rule: s.rule }] : []),
   ];
-  const tools = exactTools(s.when['tool']);
   return {
     name: s.rule,
     source: r.source,
@@ -162,14 +152,36 @@ function compileRule(r: SourcedRule, source: PolicySource): CompiledRule {
     obligations,
     when,
     ...(unless && { unless }),
-    ...(tools && { tools }),
     test,
   };
 }
 
-/** A `tool` condition naming exact tools lets evaluation skip the rule for every other tool. */
-function exactTools(cond: unknown): ReadonlySet<string> | undefined {
-  const list = typeof cond === 'string' ? [cond] : Array.isArray(cond) ? cond : undefined;
-  if (!list || !list.every((t): t is string => typeof t === 'string' && !t.includes('*'))) return undefined;
-  return new Set(list);
+type Test = (input: PolicyInput) => boolean;
+interface Residual { readonly rule: CompiledRule; readonly test: Test }
+
+/** All of `when`, and not all of `unless` (when given). */
+function conjunction(w: readonly Test[], u: readonly Test[] | undefined): Test {
+  return (i) => {
+    for (const t of w) if (!t(i)) return false;
+    if (u) {
+      for (const t of u) if (!t(i)) return true;
+      return false;
+    }
+    return true;
+  };
+}
+
+/**
+ * The rule for one tool: none when a tool-only `when` condition fails (or a fully
+ * tool-only `unless` holds), else a test of the conditions left to check per call.
+ */
+export function residual(r: CompiledRule, input: PolicyInput): Residual[] {
+  if (!r.when.every((c) => !c.toolOnly || c.test(input))) return [];
+  const w = r.when.filter((c) => !c.toolOnly).map((c) => c.test);
+  let u: Test[] | undefined;
+  if (r.unless && r.unless.every((c) => !c.toolOnly || c.test(input))) {
+    u = r.unless.filter((c) => !c.toolOnly).map((c) => c.test);
+    if (u.length === 0) return [];
+  }
+  return [{ rule: r, test: conjunction(w, u) }];
 }

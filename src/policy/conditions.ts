@@ -1,5 +1,5 @@
 import { parse as parseCel } from '@marcbachmann/cel-js';
-import { celContext, factFor, type PolicyInput } from './facts.js';
+import { celContext, factFor, TOOL_KEYS, type PolicyInput } from './facts.js';
 
 /** A condition problem found while compiling; `path` is relative to the conditions object. */
 export class ConditionError extends Error {
@@ -13,6 +13,8 @@ export class ConditionError extends Error {
 export interface Condition {
   readonly key: string;
   readonly expected: unknown;
+  /** Depends only on the tool (TOOL_KEYS): settled once per tool. */
+  readonly toolOnly: boolean;
   readonly test: (input: PolicyInput) => boolean;
   /** The fact the test read, for explain. */
   readonly actual: (input: PolicyInput) => unknown;
@@ -149,15 +151,15 @@ export function compileConditions(obj: Record<string, unknown>, celOnError: bool
   return Object.entries(obj).map(([key, expected]): Condition => {
     if (key === 'time') {
       const t = timeCondition(expected, [key]);
-      return { key, expected, test: (i) => t(i.now), actual: (i) => new Date(i.now).toISOString() };
+      return { key, expected, toolOnly: false, test: (i) => t(i.now), actual: (i) => new Date(i.now).toISOString() };
     }
     if (key === 'cel') {
       const c = celCondition(expected, [key], celOnError);
-      return { key, expected, test: c, actual: () => '(expression)' };
+      return { key, expected, toolOnly: false, test: c, actual: () => '(expression)' };
     }
     const fact = factFor(key);
     if (!fact) throw new ConditionError([key], `unknown condition key "${key}"`);
     const m = compileMatcher(expected, [key]);
-    return { key, expected, test: (i) => m(fact(i)), actual: fact };
+    return { key, expected, toolOnly: TOOL_KEYS.has(key), test: (i) => m(fact(i)), actual: fact };
   });
 }

@@ -15,7 +15,7 @@ export interface RuleTrace {
   readonly line?: number;
   readonly mode: 'enforce' | 'dry-run';
   readonly decision?: string;
-  /** false when an exact `tool` condition names other tools. */
+  /** false when a tool-only condition (tool, tool.effect, data.*) rules the tool out. */
   readonly considered: boolean;
   readonly when: readonly ConditionTrace[];
   readonly unless?: readonly ConditionTrace[];
@@ -49,7 +49,7 @@ export function explain(policy: CompiledPolicy, input: PolicyInput): Explanation
       ...(r.line !== undefined && { line: r.line }),
       mode: r.dryRun ? 'dry-run' : 'enforce',
       ...(r.decision !== undefined && { decision: r.decision }),
-      considered: !r.tools || r.tools.has(input.tool.name),
+      considered: r.when.every((c) => !c.toolOnly || c.test(input)),
       when,
       ...(unless && { unless }),
       matched,

@@ -10,8 +10,11 @@ export interface PolicyInput {
   /** Validated arguments. */
   readonly args: Readonly<Record<string, unknown>>;
   readonly session: { readonly tainted: boolean };
-  /** The data subject's region as given: `args.region`, `args.subjectRegion`, else the principal's region. */
-  readonly subjectRegion: string;
+  /**
+   * The data subject's region as given (`args.region`, `args.subjectRegion`, else the
+   * principal's region) and its family: `['eu-west', 'EU']`.
+   */
+  readonly subjectRegions: readonly [string, string];
   /** Present when the call names an egress destination (`args.url`). */
   readonly egress?: { readonly domain: string; readonly inAllowList: boolean };
   /** Deployment environment (NODE_ENV or config), e.g. `production`. */
@@ -47,6 +50,9 @@ export function pathGetter(path: readonly string[]): (root: unknown) => unknown 
 
 export type FactGetter = (input: PolicyInput) => unknown;
 
+/** Keys that depend only on the tool: evaluated once per tool, not per call. */
+export const TOOL_KEYS: ReadonlySet<string> = new Set(['tool', 'tool.effect', 'data.contains_pii', 'data.classes']);
+
 /**
  * The fact each condition key reads. `subject.region` yields both the region and its
  * family, so `subject.region: EU` matches `eu-west` (list facts match when any element does).
@@ -58,7 +64,7 @@ export const FACTS: Readonly<Record<string, FactGetter>> = {
   'principal.type': (i) => i.principal.type,
   'principal.grants': (i) => i.principal.grants,
   tenant: (i) => i.principal.tenant,
-  'subject.region': (i) => [i.subjectRegion, regionFamily(i.subjectRegion)],
+  'subject.region': (i) => i.subjectRegions,
   'data.contains_pii': (i) => i.tool.data.includes('pii'),
   'data.classes': (i) => i.tool.data,
   'egress.domain': (i) => i.egress?.domain,
@@ -88,7 +94,7 @@ export function celContext(i: PolicyInput): Record<string, unknown> {
     tenant: i.principal.tenant,
     args: i.args,
     session: { tainted: i.session.tainted },
-    subject: { region: i.subjectRegion, family: regionFamily(i.subjectRegion) },
+    subject: { region: i.subjectRegions[0], family: i.subjectRegions[1] },
     data: { contains_pii: i.tool.data.includes('pii'), classes: [...i.tool.data] },
     egress: i.egress ? { domain: i.egress.domain, domain_in_allowlist: i.egress.inAllowList } : {},
     env: i.env,

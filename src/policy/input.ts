@@ -1,5 +1,5 @@
 import { allowListed, compileDomains, normalHost, type DomainList } from '../egress/names.js';
-import type { PolicyInput } from './facts.js';
+import { regionFamily, type PolicyInput } from './facts.js';
 
 /** The egress allow-list, compiled once, as the egress client reads it (exact names, `*.suffix`). */
 export interface EgressAllow {
@@ -26,8 +26,24 @@ export function egressOf(url: unknown, allow: EgressAllow): PolicyInput['egress'
   return { domain: name, inAllowList: allow.empty || allowListed(allow.list, name) };
 }
 
+type ToolFacts = { readonly name: string; readonly effect: 'read' | 'write'; readonly data?: readonly string[] };
+const toolFacts = new WeakMap<ToolFacts, PolicyInput['tool']>();
+
+/**
+ * The tool's facts as one stable object per tool: the compiled policy caches, per
+ * tool object, which rules can apply, so pass the same Tool object for every call.
+ */
+export function policyTool(tool: ToolFacts): PolicyInput['tool'] {
+  let t = toolFacts.get(tool);
+  if (!t) {
+    t = Object.freeze({ name: tool.name, effect: tool.effect, data: Object.freeze([...(tool.data ?? [])]) });
+    toolFacts.set(tool, t);
+  }
+  return t;
+}
+
 export interface InputParts {
-  readonly tool: { readonly name: string; readonly effect: 'read' | 'write'; readonly data?: readonly string[] };
+  readonly tool: ToolFacts;
   readonly principal: PolicyInput['principal'];
   readonly args: Readonly<Record<string, unknown>>;
   readonly tainted: boolean;
@@ -45,12 +61,13 @@ export function buildPolicyInput(p: InputParts): PolicyInput {
   const a = p.args;
   const named = typeof a['region'] === 'string' ? a['region'] : typeof a['subjectRegion'] === 'string' ? a['subjectRegion'] : undefined;
   const egress = egressOf(a['url'], p.egressAllow);
+  const subject = named ?? p.principal.region;
   return {
-    tool: { name: p.tool.name, effect: p.tool.effect, data: p.tool.data ?? [] },
+    tool: policyTool(p.tool),
     principal: p.principal,
     args: a,
     session: { tainted: p.tainted },
-    subjectRegion: named ?? p.principal.region,
+    subjectRegions: [subject, regionFamily(subject)],
     ...(egress && { egress }),
     env: p.env,
     now: p.now,

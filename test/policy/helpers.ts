@@ -18,10 +18,19 @@ export interface Facts {
   containsSecret?: boolean;
 }
 
+const tools = new Map<string, { name: string; effect: 'read' | 'write'; data: string[] }>();
+/** One object per distinct tool, as the runtime passes its Tool objects (the per-tool cache is keyed by identity). */
+function toolObject(name: string, effect: 'read' | 'write', data: string[]) {
+  const k = JSON.stringify([name, effect, data]);
+  let t = tools.get(k);
+  if (!t) { t = { name, effect, data }; tools.set(k, t); }
+  return t;
+}
+
 /** A PolicyInput from a few facts, with a plain agent principal by default. */
 export function facts(f: Facts = {}): PolicyInput {
   return buildPolicyInput({
-    tool: { name: f.tool ?? 'orders.get', effect: f.effect ?? 'read', data: f.data ?? [] },
+    tool: toolObject(f.tool ?? 'orders.get', f.effect ?? 'read', f.data ?? []),
     principal: { id: 'agent:a', type: 'agent', tenant: 'acme', region: 'eu-west', grants: ['orders.read'], ...f.principal },
     args: f.args ?? {},
     tainted: f.tainted ?? false,
