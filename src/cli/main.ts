@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   token: async () => (await import('./token.js')).token,
   doctor: async () => (await import('./doctor.js')).doctor,
   kill: async () => (await import('./kill.js')).kill,
+  policy: async () => (await import('./policy.js')).policy,
 };
 
 const USAGE = `usage: palisade <command> [options]
@@ -26,7 +27,9 @@ const USAGE = `usage: palisade <command> [options]
   demo                        run the seed's smoke tests through a real MCP client
   token [--sub S] [--tenant T] [--region R] [--scope S ...] [--ttl SECONDS]
   doctor [--config FILE]      the operate checklist against the config
-  kill read-only on|off | quarantine add|remove TOOL | egress block|unblock DOMAIN`;
+  kill read-only on|off | quarantine add|remove TOOL | egress block|unblock DOMAIN
+  policy test POLICY CASES    each case's expected decision (exit 1 on a failure)
+  policy explain --tool T [--policy FILE] [--arg k=v ...] [--tainted]   every rule considered, and why`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

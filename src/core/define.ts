@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Decision } from './decision.js';
 import type { Invocation } from './invocation.js';
-import type { Effect, InputValidator, Tool, ToolContext, ValidationResult } from './tool.js';
+import type { Effect, InputValidator, Tool, ToolContext, ToolPolicyRule, ValidationResult } from './tool.js';
 
 type ObjectSchema = z.ZodObject<z.ZodRawShape>;
 
@@ -23,6 +23,12 @@ export interface ToolDefinition<S extends ObjectSchema | z.ZodRawShape, O extend
   readonly summarize?: (result: O) => string;
   /** Talks to systems outside the operator's control (published as `openWorldHint`). */
   readonly openWorld?: boolean;
+  /** Data classes the results hold, e.g. `['pii']`. */
+  readonly data?: readonly string[];
+  /** Results are third-party content: a successful call taints the session. */
+  readonly untrusted?: boolean;
+  /** Policy rules the tool brings, in policy.yaml syntax (`tool` implied). */
+  readonly policy?: readonly ToolPolicyRule[];
   /** `_meta` entries for a successful result. */
   readonly resultMeta?: (result: O) => Record<string, unknown> | undefined;
 }
@@ -62,6 +68,9 @@ export function defineTool<S extends ObjectSchema | z.ZodRawShape, O extends Rec
     ...(def.summarize && { summarize: def.summarize as Tool['summarize'] }),
     ...(def.resultMeta && { resultMeta: def.resultMeta as Tool['resultMeta'] }),
     ...(def.openWorld !== undefined && { openWorld: def.openWorld }),
+    ...(def.data && { data: Object.freeze([...def.data]) }),
+    ...(def.untrusted !== undefined && { untrusted: def.untrusted }),
+    ...(def.policy && { policy: Object.freeze([...def.policy]) }),
     ...(def.output && { output: outputChecker(def.output) }),
   };
   return Object.freeze(tool);

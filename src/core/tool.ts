@@ -31,6 +31,21 @@ export interface ToolContext {
   readonly invocation: Invocation;
 }
 
+/**
+ * A policy rule a tool brings along, in policy.yaml syntax (`tool` is implied):
+ * validated and compiled with the policy file, evaluated before the file's rules.
+ */
+export interface ToolPolicyRule {
+  readonly rule: string;
+  readonly description?: string;
+  readonly when: Readonly<Record<string, unknown>>;
+  readonly unless?: Readonly<Record<string, unknown>>;
+  readonly decision?: 'allow' | 'deny' | 'require_approval';
+  /** A deny code from the registry (default POLICY_DENY). */
+  readonly code?: Code;
+  readonly message?: string;
+}
+
 /** The one tool shape the pipeline knows. */
 export interface Tool {
   readonly name: string;
@@ -57,6 +72,12 @@ export interface Tool {
   readonly handler: (args: Record<string, unknown>, ctx: ToolContext) => Promise<Record<string, unknown>>;
   /** Talks to systems outside the operator's control (MCP `openWorldHint`). */
   readonly openWorld?: boolean;
+  /** Data classes the results hold, e.g. `['pii']` (policy keys `data.contains_pii`, `data.classes`). */
+  readonly data?: readonly string[];
+  /** Results are third-party content: a successful call taints the session (as `_meta["palisade/untrusted"]` does). */
+  readonly untrusted?: boolean;
+  /** Policy rules this tool brings (e.g. flag.set's change-ticket rule). */
+  readonly policy?: readonly ToolPolicyRule[];
   /** `_meta` entries for a successful result, e.g. marking it untrusted third-party content. */
   readonly resultMeta?: (result: Record<string, unknown>) => Record<string, unknown> | undefined;
   /** Set only on the stand-in for a name this server does not serve. */

@@ -9,3 +9,4 @@ export { BUILTIN_RULES } from './builtin.js';
 export { createApprovals, APPROVAL_GRANT, type Approvals, type ApprovalRecord, type ApproveResult, type ApprovalRefusal } from './approvals.js';
 export { createTaintStore, UNTRUSTED_META, type TaintStore, type SessionRef } from './taint.js';
 export type { RuleSpec, SourcedRule, PolicyDecision, RedactMode, RuleCode, PolicyDefaults } from './schema.js';
+export { toolPolicyRules } from './tool-rules.js';

@@ -3,9 +3,22 @@ import { z } from 'zod';
 import { allow, deny } from '../../core/decision.js';
 import { defineTool } from '../../core/define.js';
 import { DenyError } from '../../core/errors.js';
-import type { Tool } from '../../core/tool.js';
+import type { Tool, ToolPolicyRule } from '../../core/tool.js';
 
 export const TICKET_MESSAGE = 'prod change >10% requires change ticket';
+
+/**
+ * The prod change-ticket rule, as a policy rule flag.set brings along (evaluated at
+ * the policy stage with the policy file's rules). `[null, '']`: no ticket, or an empty one.
+ */
+export const TICKET_RULE: ToolPolicyRule = {
+  rule: 'flag-set-prod-ticket',
+  description: 'A prod rollout above 10% needs a change ticket.',
+  when: { 'args.env': 'prod', 'args.rolloutPct': { gt: 10 }, 'args.ticket': [null, ''] },
+  decision: 'deny',
+  code: 'TICKET_REQUIRED',
+  message: TICKET_MESSAGE,
+};
 const FLAG_NAME = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 const env = z.enum(['dev', 'staging', 'prod']);
 const name = z.string().regex(FLAG_NAME, 'must match ^[a-z0-9][a-z0-9_.-]{0,63}$');
@@ -58,6 +71,7 @@ export function flagTools(db: Database.Database, options: FlagToolOptions): Tool
     effect: 'write',
     scope: 'flags.write:{env}',
     cost: 0.001,
+    policy: [TICKET_RULE],
     input: {
       name,
       env,

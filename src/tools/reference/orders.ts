@@ -71,6 +71,7 @@ export function ordersTools(db: Database.Database): Tool[] {
       + 'Example: {"from":"2025-08-25","to":"2025-08-31"}',
     effect: 'read',
     scope: 'orders.read',
+    data: ['pii'],
     cost: 0.01,
     input: z.strictObject({
       from: isoDate,
@@ -111,6 +112,7 @@ export function ordersTools(db: Database.Database): Tool[] {
     description: 'Reads one order of the caller tenant by id (ord_ + 12 characters). Emails are masked without the orders.read:pii grant. Example: {"orderId":"ord_abc123def456"}',
     effect: 'read',
     scope: 'orders.read',
+    data: ['pii'],
     input: { orderId: z.string().regex(ORDER_ID, 'must be an order id (ord_ followed by 12 lower-case letters or digits)') },
     output: z.object({ order: OrderOut }),
     async handler({ orderId }, ctx) {

@@ -1,0 +1,30 @@
+import type { Tool } from '../core/tool.js';
+import { createEgressClient } from '../egress/client.js';
+import { BUILTIN_RULES } from '../policy/builtin.js';
+import { compilePolicy, type CompiledPolicy } from '../policy/compile.js';
+import { loadPolicyFile } from '../policy/load.js';
+import { toolPolicyRules } from '../policy/tool-rules.js';
+import { DEFAULT_TICKET_PATTERN } from '../tools/index.js';
+import { openReferenceDb } from '../tools/reference/db.js';
+import { flagTools } from '../tools/reference/flags.js';
+import { ordersTools } from '../tools/reference/orders.js';
+import { createWebFetchTool } from '../tools/web-fetch.js';
+
+/**
+ * The reference tools' metadata (effect, data classes, the rules they bring), for
+ * `policy test` and `policy explain`: built on an in-memory database, never served.
+ */
+export function referenceCatalog(): { tools: ReadonlyMap<string, Tool>; close(): void } {
+  const db = openReferenceDb(':memory:');
+  const list = [
+    ...ordersTools(db),
+    ...flagTools(db, { ticketPattern: new RegExp(DEFAULT_TICKET_PATTERN) }),
+    createWebFetchTool({ egress: createEgressClient({}) }),
+  ];
+  return { tools: new Map(list.map((t) => [t.name, t])), close: () => db.close() };
+}
+
+/** A policy file compiled as the server compiles it: tools' own rules first, then the file, then builtins. */
+export function compileForCli(file: string, tools: ReadonlyMap<string, Tool>): CompiledPolicy {
+  return compilePolicy(loadPolicyFile(file), { toolRules: toolPolicyRules(tools.values()), builtins: BUILTIN_RULES });
+}
