@@ -16,6 +16,10 @@ import type { Tool } from './core/tool.js';
 import { createReferenceTools } from './tools/index.js';
 import { createEgressClient, egressOptionsFromConfig } from './egress/index.js';
 import { createWebFetchTool } from './tools/web-fetch.js';
+import { policy as policyGuard, type PolicyGuardOptions } from './guards/policy.js';
+import { BUILTIN_RULES } from './policy/builtin.js';
+import { toolPolicyRules } from './policy/tool-rules.js';
+import { watchPolicy, type PolicyWatcher } from './policy/watch.js';
 
 /** The development stdio principal: reaches the rules the seed's smoke tests test. */
 export const DEV_PRINCIPAL: Principal = Object.freeze({
@@ -33,6 +37,8 @@ export interface Runtime {
   readonly store: StateStore;
   readonly logger: PalisadeLogger;
   readonly stdioPrincipal: Principal;
+  /** The policy in force (hot-reloaded); `status()` feeds /readyz and doctor. */
+  readonly policy: PolicyWatcher;
   close(): Promise<void>;
 }
 
@@ -61,6 +67,10 @@ export interface RuntimeOptions {
    * the demo serves itself. Never set from configuration or environment.
    */
   readonly demoEgress?: { readonly address: '127.0.0.1' | '::1'; readonly port: number };
+  /** How often the policy file is checked for changes. Default 1000 ms. */
+  readonly policyReloadMs?: number;
+  /** Approval TTL and the in-band question's timeout. */
+  readonly approvals?: PolicyGuardOptions['approvals'];
 }
 
 export async function createRuntime(loaded: LoadedConfig, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -83,7 +93,18 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
     : egressOptions);
   if (demo) logger.warn({ demoEgress: demo }, 'DEMO egress allowance: web.fetchSafe may reach this one loopback origin');
   const tools = applyToolSettings(loaded, [...reference.tools, createWebFetchTool({ egress, maxTextChars: config.egress.max_text_chars })]);
-  const palisade = await createPalisade({ tools, store, switches, logger, env, stepUp: config.auth.step_up, recorders: [logRecorder(logger)] });
+  // Tools' own rules first, then policy.yaml, then the built-in taint rules; a bad file stops start-up.
+  const watcher = watchPolicy(loaded.policyFile, {
+    toolRules: toolPolicyRules(tools), builtins: BUILTIN_RULES, logger,
+    ...(options.policyReloadMs !== undefined && { intervalMs: options.policyReloadMs }),
+  });
+  const policyStage = policyGuard({
+    policy: () => watcher.current(), store, egressAllow: config.egress.allow, env: env['NODE_ENV'] ?? 'development',
+    ...(options.approvals && { approvals: options.approvals }),
+  });
+  const palisade = await createPalisade({
+    tools, store, switches, logger, env, stepUp: config.auth.step_up, recorders: [logRecorder(logger)], stages: { policy: policyStage },
+  });
   const stdioPrincipal = config.stdio.principal ?? DEV_PRINCIPAL;
   assertNoWildcardGrants(stdioPrincipal.grants, 'stdio.principal');
   return {
@@ -92,7 +113,9 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
     store,
     logger,
     stdioPrincipal,
+    policy: watcher,
     async close() {
+      watcher.close();
       await palisade.close();
       switches.close();
       await reference.close();

@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { allow, deny } from '../../core/decision.js';
 import { defineTool } from '../../core/define.js';
 import { DenyError } from '../../core/errors.js';
 import type { Tool, ToolPolicyRule } from '../../core/tool.js';
@@ -82,9 +81,6 @@ export function flagTools(db: Database.Database, options: FlagToolOptions): Tool
       name: z.string(), env: env, rolloutPct: z.number(), previousPct: z.number().nullable(),
       ticket: z.string().nullable(), updatedBy: z.string(), updatedAt: z.string(),
     }),
-    rules: (args) => (args.env === 'prod' && args.rolloutPct > 10 && !args.ticket
-      ? deny('TICKET_REQUIRED', TICKET_MESSAGE)
-      : allow()),
     async handler(args, ctx) {
       const idemKey = (args as { idemKey?: string }).idemKey;
       // Operation ids are scoped like idempotency records: one tenant's key never matches another's.
