@@ -37,7 +37,7 @@ export function policy(options: PolicyGuardOptions): Guard {
   const egressAllow = compileEgressAllow(options.egressAllow ?? []);
   const env = options.env ?? process.env['NODE_ENV'] ?? 'development';
   const now = options.now ?? Date.now;
-  const approvals = createApprovals(options.store, { ...options.approvals, now });
+  const approvals = createApprovals(options.store, { ...options.approvals, now: options.approvals?.now ?? now });
   const taint = createTaintStore(options.store);
   const elicitTimeoutMs = options.approvals?.elicitTimeoutMs ?? 120_000;
 
