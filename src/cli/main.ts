@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   doctor: async () => (await import('./doctor.js')).doctor,
   kill: async () => (await import('./kill.js')).kill,
   policy: async () => (await import('./policy.js')).policy,
+  approve: async () => (await import('./approve.js')).approve,
 };
 
 const USAGE = `usage: palisade <command> [options]
@@ -29,7 +30,8 @@ const USAGE = `usage: palisade <command> [options]
   doctor [--config FILE]      the operate checklist against the config
   kill read-only on|off | quarantine add|remove TOOL | egress block|unblock DOMAIN
   policy test POLICY CASES    each case's expected decision (exit 1 on a failure)
-  policy explain --tool T [--policy FILE] [--arg k=v ...] [--tainted]   every rule considered, and why`;
+  policy explain --tool T [--policy FILE] [--arg k=v ...] [--tainted]   every rule considered, and why
+  approve ID [--config FILE]  approve a call that answered APPROVAL_REQUIRED (needs approvals.grant)`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
