@@ -28,3 +28,20 @@ export function referenceCatalog(): { tools: ReadonlyMap<string, Tool>; close():
 export function compileForCli(file: string, tools: ReadonlyMap<string, Tool>): CompiledPolicy {
   return compilePolicy(loadPolicyFile(file), { toolRules: toolPolicyRules(tools.values()), builtins: BUILTIN_RULES });
 }
+
+/**
+ * doctor's `policy.file` check: the policy file compiles as the server would compile
+ * it (a file a running server refuses to reload fails here, with file, line and path).
+ */
+export function policyFinding(file: string): { check: string; ok: boolean; reason: string } {
+  const catalog = referenceCatalog();
+  try {
+    const p = compileForCli(file, catalog.tools);
+    const writes = p.defaults.write === 'allow' ? 'writes default to allow (seed list form)' : `writes default to ${p.defaults.write}`;
+    return { check: 'policy.file', ok: true, reason: `${p.rules.length} rules compile (version ${p.version.slice(0, 12)}, ${p.mode}); ${writes}` };
+  } catch (err) {
+    return { check: 'policy.file', ok: false, reason: (err as Error).message };
+  } finally {
+    catalog.close();
+  }
+}

@@ -33,6 +33,12 @@ export async function serveHttp(loaded: LoadedConfig, overrides: { host?: string
       palisade: runtime.palisade,
       logger,
       ready: async () => { await runtime.store.get('palisade:readyz'); return true; },
+      // A refused policy reload keeps the previous policy in force: ready, with the reason shown.
+      readyDetails: () => {
+        const p = runtime.policy.status();
+        // Unauthenticated endpoint: no paths or reasons here (doctor and the log have them).
+        return { policy: { ok: p.ok, version: p.version.slice(0, 12), rules: p.rules, loadedAt: p.loadedAt, ...(!p.ok && { reload: 'refused; the previous policy is in force' }) } };
+      },
       authenticator: async (resource) => {
         if (loaded.config.auth.mode === 'none') return staticAuthenticator(runtime.stdioPrincipal, resource);
         if (loaded.development) {

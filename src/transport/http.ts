@@ -38,8 +38,15 @@ export interface HttpServerOptions {
   readonly tlsWatchIntervalMs?: number;
   /** Readiness beyond "listening", e.g. a state-store probe. */
   readonly ready?: () => Promise<boolean>;
+  /** Facts shown with /readyz (e.g. the policy in force and a refused reload). Never secrets. */
+  readonly readyDetails?: () => Record<string, unknown>;
   readonly logger?: Logger;
   readonly name?: string;
+}
+
+/** /readyz details; a fault here never changes readiness. */
+function readyDetails(fn: (() => Record<string, unknown>) | undefined): Record<string, unknown> {
+  try { return fn ? { details: fn() } : {}; } catch { return {}; }
 }
 
 export interface HttpEdge {
@@ -138,7 +145,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpEdge> {
       case 'healthz': return sendJson(res, 200, { status: 'ok' });
       case 'readyz': {
         const ok = !draining && (await probe(o.ready));
-        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready' });
+        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', ...readyDetails(o.readyDetails) });
       }
       case 'metadata': return sendJson(res, 200, st.metadata());
       case 'mcp': return st.endpoint.handle(req, res, route.method, reject(req));

@@ -112,3 +112,15 @@ describe('palisade policy explain', () => {
     expect((await run(['policy', 'explain', '--policy', SEED, '--tool', 'x', '--arg', '__proto__.a=1'])).code).toBe(2);
   });
 });
+
+describe('palisade doctor shows the policy file', () => {
+  it('PASS for the seed; FAIL with file, line and path for a bad file', async () => {
+    const good = await run(['doctor']);
+    expect(good.out).toMatch(/^PASS policy\.file: 6 rules compile \(version [0-9a-f]{12}, enforce\); writes default to allow \(seed list form\)$/m);
+    const pol = file('doctor-policy.yaml', 'rules:\n  - rule: x\n    when: { tool: a, args.n: { near: 1 } }\n    decision: deny\n');
+    const cfg = file('doctor.yaml', `policy: ${pol}\n`);
+    const bad = await run(['doctor', '--config', cfg]);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/^FAIL policy\.file: .*doctor-policy\.yaml:3: rules\[0\]\.when\.args\.n\.near: unknown operator/m);
+  });
+});
