@@ -13,6 +13,10 @@ import type { StateStore } from './state/store.js';
 import { createSwitchboard, switchDefaults } from './state/switches.js';
 import type { PalisadeConfig } from './config/schema.js';
 import type { Tool } from './core/tool.js';
+import { createCatalog } from './core/catalog.js';
+import type { Gateway } from './gateway/index.js';
+import { openGateway } from './gateway/open.js';
+import { secretsFromConfig } from './secrets/index.js';
 import { createReferenceTools } from './tools/index.js';
 import { createEgressClient, egressOptionsFromConfig } from './egress/index.js';
 import { createWebFetchTool } from './tools/web-fetch.js';
@@ -39,6 +43,8 @@ export interface Runtime {
   readonly stdioPrincipal: Principal;
   /** The policy in force (hot-reloaded); `status()` feeds /readyz and doctor. */
   readonly policy: PolicyWatcher;
+  /** Gateway mode: the upstreams and their pinned catalog (absent without `upstreams`). */
+  readonly gateway?: Gateway;
   close(): Promise<void>;
 }
 
@@ -71,6 +77,8 @@ export interface RuntimeOptions {
   readonly policyReloadMs?: number;
   /** Approval TTL and the in-band question's timeout. */
   readonly approvals?: PolicyGuardOptions['approvals'];
+  /** Gateway mode: how often upstreams are re-listed for drift (default 300 s). */
+  readonly gatewayRecheckMs?: number;
 }
 
 export async function createRuntime(loaded: LoadedConfig, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -79,7 +87,7 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
   const { config } = loaded;
   const store = await openStore(loaded, env);
   const switches = await createSwitchboard(store, switchDefaultsFromConfig(config, env));
-  const reference = await createReferenceTools(loaded);
+  const reference = config.server.reference_tools ? await createReferenceTools(loaded, env) : { tools: [], close: async () => undefined };
   // One egress client for the server; the block list is read live from the switchboard on every request and hop.
   const egressOptions = egressOptionsFromConfig(config.egress, { blocked: () => switches.current().egressBlock });
   const demo = options.demoEgress;
@@ -92,10 +100,11 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
       }
     : egressOptions);
   if (demo) logger.warn({ demoEgress: demo }, 'DEMO egress allowance: web.fetchSafe may reach this one loopback origin');
-  const tools = applyToolSettings(loaded, [...reference.tools, createWebFetchTool({ egress, maxTextChars: config.egress.max_text_chars })]);
+  const local = config.server.reference_tools ? [...reference.tools, createWebFetchTool({ egress, maxTextChars: config.egress.max_text_chars })] : [];
+  const catalog = createCatalog(applyToolSettings(loaded, local));
   // Tools' own rules first, then policy.yaml, then the built-in taint rules; a bad file stops start-up.
   const watcher = watchPolicy(loaded.policyFile, {
-    toolRules: toolPolicyRules(tools), builtins: BUILTIN_RULES, logger,
+    toolRules: toolPolicyRules(catalog.list()), builtins: BUILTIN_RULES, logger,
     ...(options.policyReloadMs !== undefined && { intervalMs: options.policyReloadMs }),
   });
   const policyStage = policyGuard({
@@ -103,8 +112,11 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
     ...(options.approvals && { approvals: options.approvals }),
   });
   const palisade = await createPalisade({
-    tools, store, switches, logger, env, stepUp: config.auth.step_up, recorders: [logRecorder(logger)], stages: { policy: policyStage },
+    tools: catalog, store, switches, logger, env, stepUp: config.auth.step_up, recorders: [logRecorder(logger)], stages: { policy: policyStage },
   });
+  const gateway = Object.keys(config.upstreams).length
+    ? await openGateway(loaded, { catalog, switches, secrets: secretsFromConfig(loaded, env), logger, ...(options.gatewayRecheckMs !== undefined && { recheckMs: options.gatewayRecheckMs }) })
+    : undefined;
   const stdioPrincipal = config.stdio.principal ?? DEV_PRINCIPAL;
   assertNoWildcardGrants(stdioPrincipal.grants, 'stdio.principal');
   return {
@@ -114,8 +126,10 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
     logger,
     stdioPrincipal,
     policy: watcher,
+    ...(gateway && { gateway }),
     async close() {
       watcher.close();
+      await gateway?.close();
       await palisade.close();
       switches.close();
       await reference.close();

@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   token: async () => (await import('./token.js')).token,
   doctor: async () => (await import('./doctor.js')).doctor,
   kill: async () => (await import('./kill.js')).kill,
+  catalog: async () => (await import('./catalog.js')).catalog,
   policy: async () => (await import('./policy.js')).policy,
   approve: async () => (await import('./approve.js')).approve,
 };
@@ -29,6 +30,7 @@ const USAGE = `usage: palisade <command> [options]
   token [--config FILE] [--host H] [--port P] [--aud URL] [--sub S] [--tenant T] [--region R] [--scope S ...] [--ttl SECONDS]
   doctor [--config FILE]      the operate checklist against the config
   kill read-only on|off | quarantine add|remove TOOL | egress block|unblock DOMAIN
+  catalog lock | diff | approve TOOL   gateway mode: pinned, signed upstream tool definitions
   policy test POLICY CASES    each case's expected decision (exit 1 on a failure)
   policy explain --tool T [--policy FILE] [--arg k=v ...] [--tainted]   every rule considered, and why
   approve ID [--config FILE]  approve a call that answered APPROVAL_REQUIRED (needs approvals.grant)`;

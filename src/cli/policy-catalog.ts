@@ -5,7 +5,7 @@ import { compilePolicy, type CompiledPolicy } from '../policy/compile.js';
 import { loadPolicyFile } from '../policy/load.js';
 import { toolPolicyRules } from '../policy/tool-rules.js';
 import { DEFAULT_TICKET_PATTERN } from '../tools/index.js';
-import { openReferenceDb } from '../tools/reference/db.js';
+import type { ReferenceData } from '../tools/reference/db.js';
 import { flagTools } from '../tools/reference/flags.js';
 import { ordersTools } from '../tools/reference/orders.js';
 import { createWebFetchTool } from '../tools/web-fetch.js';
@@ -15,13 +15,15 @@ import { createWebFetchTool } from '../tools/web-fetch.js';
  * `policy test` and `policy explain`: built on an in-memory database, never served.
  */
 export function referenceCatalog(): { tools: ReadonlyMap<string, Tool>; close(): void } {
-  const db = openReferenceDb(':memory:');
+  // Only metadata is read: a backend that is never called.
+  const none = (): never => { throw new Error('policy tooling never calls a tool'); };
+  const db = { flags: undefined, orders: none, close: async () => {} } as unknown as ReferenceData;
   const list = [
     ...ordersTools(db),
     ...flagTools(db, { ticketPattern: new RegExp(DEFAULT_TICKET_PATTERN) }),
     createWebFetchTool({ egress: createEgressClient({}) }),
   ];
-  return { tools: new Map(list.map((t) => [t.name, t])), close: () => db.close() };
+  return { tools: new Map(list.map((t) => [t.name, t])), close: () => {} };
 }
 
 /** A policy file compiled as the server compiles it: tools' own rules first, then the file, then builtins. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { canonicalJson, sha256Hex } from '../core/canonical.js';
 import type { StateStore } from '../state/store.js';
-import { policyKey } from './keys.js';
+import { stateKey } from '../core/keys.js';
 
 /** The grant a principal needs to approve someone else's call. */
 export const APPROVAL_GRANT = 'approvals.grant';
@@ -64,8 +64,8 @@ export function createApprovals(store: StateStore, options: ApprovalOptions = {}
   const ttl = options.ttlMs ?? 15 * 60_000;
   const keep = Math.max(options.retentionMs ?? 7 * 24 * 3600_000, ttl);
   const now = options.now ?? Date.now;
-  const recKey = (id: string) => policyKey('approval', id);
-  const callKey = (kind: string, s: ApprovalSubject, hash: string) => policyKey(`approval-${kind}`, s.tenant, s.principalId, s.tool, hash);
+  const recKey = (id: string) => stateKey('approval', id);
+  const callKey = (kind: string, s: ApprovalSubject, hash: string) => stateKey(`approval.${kind}`, s.tenant, s.principalId, s.tool, hash);
   const hashOf = (s: ApprovalSubject) => sha256Hex(canonicalJson(s.args));
 
   async function get(id: string): Promise<ApprovalRecord | undefined> {
@@ -119,7 +119,7 @@ export function createApprovals(store: StateStore, options: ApprovalOptions = {}
       if (!r || r.status !== 'approved' || r.expiresAt <= now()) return undefined;
       if (r.tenant !== s.tenant || r.principalId !== s.principalId || r.tool !== s.tool || r.argsHash !== hash) return undefined;
       // Exactly once, across instances: the first to claim the use wins.
-      if (!(await store.setIfAbsent(policyKey('approval-used', r.id), '1', keep))) return undefined;
+      if (!(await store.setIfAbsent(stateKey('approval.used', r.id), '1', keep))) return undefined;
       const used: ApprovalRecord = { ...r, status: 'used', usedAt: now() };
       await save(used);
       await store.del(callKey('grant', s, hash));

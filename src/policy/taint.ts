@@ -1,5 +1,5 @@
 import type { StateStore } from '../state/store.js';
-import { policyKey } from './keys.js';
+import { stateKey } from '../core/keys.js';
 
 /** The result `_meta` key that marks third-party content (web.fetchSafe sets it). */
 export const UNTRUSTED_META = 'palisade/untrusted';
@@ -20,7 +20,7 @@ export interface TaintStore {
 export function createTaintStore(store: StateStore, options: { ttlMs?: number } = {}): TaintStore {
   const ttl = options.ttlMs ?? 24 * 3600_000;
   // The principal is part of the key: a session id alone is not proof of whose session it is.
-  const key = (r: SessionRef) => policyKey('taint', r.tenant, r.principalId, r.sessionId);
+  const key = (r: SessionRef) => stateKey('taint', r.tenant, r.principalId, r.sessionId);
   return {
     async mark(ref) { await store.set(key(ref), '1', ttl); },
     async isTainted(ref) { return (await store.get(key(ref))) !== null; },
