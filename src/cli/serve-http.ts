@@ -2,6 +2,7 @@ import { authenticatorFromConfig, loadOrCreateDevIssuer } from '../auth/index.js
 import type { LoadedConfig } from '../config/load.js';
 import { secretsFromConfig } from '../secrets/index.js';
 import { DEV_PRINCIPAL, createRuntime, type Runtime } from '../runtime.js';
+import { policyReadiness } from '../policy/watch.js';
 import { staticAuthenticator, type EdgeAuthenticator } from '../transport/http-auth.js';
 import { devCertPaths } from '../transport/certs.js';
 import { startHttpServer } from '../transport/http.js';
@@ -34,11 +35,7 @@ export async function serveHttp(loaded: LoadedConfig, overrides: { host?: string
       logger,
       ready: async () => { await runtime.store.get('palisade:readyz'); return true; },
       // A refused policy reload keeps the previous policy in force: ready, with the reason shown.
-      readyDetails: () => {
-        const p = runtime.policy.status();
-        // Unauthenticated endpoint: no paths or reasons here (doctor and the log have them).
-        return { policy: { ok: p.ok, version: p.version.slice(0, 12), rules: p.rules, loadedAt: p.loadedAt, ...(!p.ok && { reload: 'refused; the previous policy is in force' }) } };
-      },
+      readyDetails: () => ({ policy: policyReadiness(runtime.policy.status()) }),
       authenticator: async (resource) => {
         if (loaded.config.auth.mode === 'none') return staticAuthenticator(runtime.stdioPrincipal, resource);
         if (loaded.development) {

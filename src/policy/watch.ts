@@ -83,3 +83,12 @@ export function watchPolicy(file: string, options: WatchOptions = {}): PolicyWat
     close: () => clearInterval(timer),
   };
 }
+
+/**
+ * The policy's part of /readyz, for an unauthenticated endpoint: no file paths or
+ * reasons (the log and `palisade doctor` have them). A refused reload leaves the
+ * server ready: the previous policy is in force.
+ */
+export function policyReadiness(p: PolicyStatus): Record<string, unknown> {
+  return { ok: p.ok, version: p.version.slice(0, 12), rules: p.rules, loadedAt: p.loadedAt, ...(!p.ok && { reload: 'refused; the previous policy is in force' }) };
+}
