@@ -57,14 +57,13 @@ function calibrate(): number {
   return s < 0 ? 0 : Number(((c.user + c.system) / 5e3).toFixed(1));
 }
 
-function measure(n: number): { rules: number; p50_us: number; p99_us: number; mean_us: number; cpu_mean_us: number } {
-  const policy = compilePolicy(parsePolicy(rules(n), `bench-${n}.yaml`), { builtins: BUILTIN_RULES });
-  const ins = inputs();
+interface Round { p50_us: number; p99_us: number; mean_us: number; cpu_mean_us: number }
+
+/** One round: wall time per evaluation over batches of 4 (timer overhead), and CPU time. */
+function round(policy: ReturnType<typeof compilePolicy>, ins: PolicyInput[], n: number): Round {
+  const B = 4;
+  const samples = new Float64Array(Math.floor(n / B));
   let sink = 0;
-  for (let i = 0; i < 20_000; i++) sink += policy.evaluate(ins[i % ins.length]!).matched.length; // warm-up (JIT)
-  // Timer resolution is ~tens of ns: time batches of 16 and divide.
-  const B = 16;
-  const samples = new Float64Array(Math.floor(N / B));
   const c0 = process.cpuUsage();
   for (let s = 0; s < samples.length; s++) {
     const t0 = performance.now();
@@ -72,20 +71,44 @@ function measure(n: number): { rules: number; p50_us: number; p99_us: number; me
     samples[s] = ((performance.now() - t0) * 1000) / B;
   }
   const cpu = process.cpuUsage(c0);
-  const cpuMean = Number(((cpu.user + cpu.system) / (samples.length * B)).toFixed(3));
   if (sink < 0) console.log(sink);
   const sorted = [...samples].sort((a, b) => a - b);
   const q = (p: number) => Number(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!.toFixed(3));
-  const mean = Number((sorted.reduce((a, b) => a + b, 0) / sorted.length).toFixed(3));
-  return { rules: policy.rules.length, p50_us: q(0.5), p99_us: q(0.99), mean_us: mean, cpu_mean_us: cpuMean };
+  return {
+    p50_us: q(0.5), p99_us: q(0.99),
+    mean_us: Number((sorted.reduce((a, b) => a + b, 0) / sorted.length).toFixed(3)),
+    cpu_mean_us: Number(((cpu.user + cpu.system) / (samples.length * B)).toFixed(3)),
+  };
+}
+
+const ROUNDS = 5;
+
+/**
+ * ROUNDS rounds of N/ROUNDS evaluations. On a shared host the scheduler preempts us
+ * mid-batch, which lands in the tail: the least disturbed round (lowest p99) is
+ * reported beside the median round, and every round is kept.
+ */
+function measure(n: number) {
+  const policy = compilePolicy(parsePolicy(rules(n), `bench-${n}.yaml`), { builtins: BUILTIN_RULES });
+  const ins = inputs();
+  let sink = 0;
+  for (let i = 0; i < 20_000; i++) sink += policy.evaluate(ins[i % ins.length]!).matched.length; // warm-up (JIT)
+  if (sink < 0) console.log(sink);
+  const rounds = Array.from({ length: ROUNDS }, () => round(policy, ins, Math.floor(N / ROUNDS)));
+  const byP99 = [...rounds].sort((a, b) => a.p99_us - b.p99_us);
+  return { rules: policy.rules.length, best_round: byP99[0]!, median_round: byP99[Math.floor(ROUNDS / 2)]!, rounds };
 }
 
 const calibration = calibrate();
 const load = loadavg()[0]!.toFixed(1);
 const r10 = measure(10);
 const r100 = measure(100);
-console.log(`policy evaluate, ${N} evaluations (batches of 16), Node ${process.version}, load average ${load} on ${cpus().length} CPUs, calibration loop ${calibration} ns/iter (an idle laptop: ~4)`);
-for (const r of [r10, r100]) console.log(`  ${String(r.rules).padStart(3)} rules: wall p50 ${r.p50_us} µs, p99 ${r.p99_us} µs, mean ${r.mean_us} µs; CPU time mean ${r.cpu_mean_us} µs`);
+console.log(`policy evaluate, ${N} evaluations (batches of 4), Node ${process.version}, load average ${load} on ${cpus().length} CPUs, calibration loop ${calibration} ns/iter (an idle laptop: ~4)`);
+for (const r of [r10, r100]) {
+  for (const [label, x] of [['least disturbed round', r.best_round], ['median round', r.median_round]] as const) {
+    console.log(`  ${String(r.rules).padStart(3)} rules, ${label.padEnd(21)}: wall p50 ${x.p50_us} µs, p99 ${x.p99_us} µs, mean ${x.mean_us} µs; CPU time mean ${x.cpu_mean_us} µs`);
+  }
+}
 
 const file = new URL('./results.json', import.meta.url);
 const all = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> : {};
@@ -93,7 +116,7 @@ all['policy'] = {
   command: 'node --import tsx bench/policy.ts',
   node: process.version,
   evaluations: N,
-  note: 'wall-clock p50/p99 over batches of 16 evaluations (timer resolution); cpu_mean_us from process.cpuUsage; includes the 2 built-in taint rules. The wall p99 carries scheduler preemption on a shared, oversubscribed host: see load_average and calibration_ns',
+  note: 'wall-clock p50/p99 per evaluation over batches of 4 (timer overhead), 5 rounds; cpu_mean_us from process.cpuUsage; rule counts include the 2 built-in taint rules. On a shared, oversubscribed host the tail carries scheduler preemption: see load_average and calibration_ns (ns per iteration of a fixed loop; ~4 on an idle laptop)',
   load_average: Number(load),
   cpus: cpus().length,
   calibration_ns: calibration,
