@@ -16,6 +16,12 @@ export type { StateStore } from './state/store.js';
 export { createMemoryStore } from './state/memory.js';
 export { createSqliteStore } from './state/sqlite.js';
 export { loadConfig, type LoadedConfig } from './config/load.js';
+export { openAuditLog, type AuditLog, type AuditLogOptions } from './audit/writer.js';
+export { auditRecorder, withAuditIntent } from './audit/recorder.js';
+export { signerFrom, loadAuditKeys, type AuditSigner } from './audit/keys.js';
+export { verifyPath, verifyChain, type ChainReport, type VerifyOptions } from './audit/verify.js';
+export { exportBundle, verifyBundle, type Bundle } from './audit/bundle.js';
+export { createTracing, createTelemetry, withServiceSpan, type Tracing, type Telemetry } from './telemetry/index.js';
 export { policy, type PolicyGuardOptions } from './guards/policy.js';
 export {
   parsePolicy, loadPolicyFile, PolicyError, compilePolicy, explain, formatExplanation, watchPolicy,

@@ -17,10 +17,11 @@ import { assertNoWildcardGrants, type Principal } from './core/principal.js';
 import type { CallRecord } from './core/record.js';
 import { toToolResult, type ToolResult } from './core/result.js';
 import { mayReach, placeholderTool, type Tool } from './core/tool.js';
-import { obligationRedactor } from './dlp/obligations.js';
+import { dlpRedactor } from './dlp/redactor.js';
 import { catalog } from './guards/catalog.js';
 import { idempotency, type IdempotencyOptions } from './guards/idempotency.js';
 import { killswitch } from './guards/killswitch.js';
+import { argsContainSecret } from './dlp/facts.js';
 import { policy as policyGuard } from './guards/policy.js';
 import { BUILTIN_RULES } from './policy/builtin.js';
 import { compilePolicy } from './policy/compile.js';
@@ -47,6 +48,7 @@ export interface PalisadeOptions {
   /** `auth.step_up`: list every tool; a call without the grant answers SCOPE_MISSING (else NOT_FOUND). */
   readonly stepUp?: boolean;
   readonly idempotency?: IdempotencyOptions;
+  /** The redact stage. Default: `dlpRedactor()` (default DLP profile + policy `redact` obligations; `hash` masks without a key). */
   readonly redactor?: Redactor;
   readonly recorders?: readonly Recorder[];
   readonly onStage?: StageObserver | readonly StageObserver[];
@@ -120,7 +122,7 @@ export async function createPalisade(options: PalisadeOptions): Promise<Palisade
       ...(options.stages?.limits !== undefined && { limits: options.stages.limits }),
       idempotency: idempotency(store, options.idempotency),
     },
-    redactor: options.redactor ?? obligationRedactor(),
+    redactor: options.redactor ?? dlpRedactor(options.logger ? { logger: options.logger } : {}),
     ...(options.recorders && { recorders: options.recorders }),
     ...(options.onStage && { onStage: options.onStage }),
     ...(options.dryRun && { dryRun: options.dryRun }),
@@ -170,7 +172,7 @@ export async function createPalisade(options: PalisadeOptions): Promise<Palisade
 /** The policy stage with no policy file: the tools' own rules and Palisade's built-ins. */
 function defaultPolicy(cat: ToolCatalog, store: StateStore): Guard {
   const compiled = compilePolicy(parsePolicy('[]', '(no policy file)'), { toolRules: toolPolicyRules(cat.list()), builtins: BUILTIN_RULES });
-  return policyGuard({ policy: compiled, store });
+  return policyGuard({ policy: compiled, store, containsSecret: argsContainSecret });
 }
 
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;

@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   doctor: async () => (await import('./doctor.js')).doctor,
   kill: async () => (await import('./kill.js')).kill,
   catalog: async () => (await import('./catalog.js')).catalog,
+  audit: async () => (await import('./audit.js')).audit,
   policy: async () => (await import('./policy.js')).policy,
   approve: async () => (await import('./approve.js')).approve,
 };
@@ -31,6 +32,7 @@ const USAGE = `usage: palisade <command> [options]
   doctor [--config FILE]      the operate checklist against the config
   kill read-only on|off | quarantine add|remove TOOL | egress block|unblock DOMAIN
   catalog lock | diff | approve TOOL   gateway mode: pinned, signed upstream tool definitions
+  audit verify [DIR|FILE] [--bundle FILE] [--key PEM] | export --trace ID [--out FILE] | tail
   policy test POLICY CASES    each case's expected decision (exit 1 on a failure)
   policy explain --tool T [--policy FILE] [--arg k=v ...] [--tainted]   every rule considered, and why
   approve ID [--config FILE]  approve a call that answered APPROVAL_REQUIRED (needs approvals.grant)`;
