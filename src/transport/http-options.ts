@@ -8,7 +8,7 @@ import { isLoopbackHost } from './http.js';
 import { tlsMinVersion, type TlsSettings } from './tls.js';
 
 /** The edge settings palisade.yaml and the baseline decide; palisade and authenticator are added by the caller. */
-export type EdgeSettings = Omit<HttpServerOptions, 'palisade' | 'authenticator' | 'logger' | 'ready'> & {
+export type EdgeSettings = Omit<HttpServerOptions, 'palisade' | 'authenticator' | 'logger' | 'ready' | 'readyDetails'> & {
   /** Things the operator should know at start (development fallbacks). */
   readonly notes: readonly string[];
   readonly devCert: boolean;
