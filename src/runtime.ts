@@ -10,7 +10,9 @@ import { createMemoryStore } from './state/memory.js';
 import { createRedisStore } from './state/redis.js';
 import { createSqliteStore } from './state/sqlite.js';
 import type { StateStore } from './state/store.js';
+import { writeServerMarker } from './state/marker.js';
 import { createSwitchboard } from './state/switches.js';
+import { PALISADE_VERSION } from './version.js';
 import { createReferenceTools } from './tools/index.js';
 import { createEgressClient, egressOptionsFromConfig } from './egress/index.js';
 import { createWebFetchTool } from './tools/web-fetch.js';
@@ -89,6 +91,8 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
   const palisade = await createPalisade({ tools, store, switches, logger, env, recorders: [logRecorder(logger)] });
   const stdioPrincipal = config.stdio.principal ?? DEV_PRINCIPAL;
   assertNoWildcardGrants(stdioPrincipal.grants, 'stdio.principal');
+  // Tells `palisade kill` that a server uses this store, and which tools it serves.
+  await writeServerMarker(store, { version: PALISADE_VERSION, startedAt: new Date().toISOString(), tools: [...palisade.tools.keys()].sort() });
   return {
     loaded,
     palisade,

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../config/load.js';
 import { createRuntime, type RuntimeOptions } from '../runtime.js';
 import { createMcpServer } from '../transport/mcp.js';
+import { mcpServersSnippet, stdioLaunch } from './hosts.js';
 import { UsageError } from './main.js';
 
 /** `palisade serve [--stdio | --http] [--config FILE] [--host H] [--port P]` */
@@ -46,7 +47,8 @@ export async function serveStdio(loaded: ReturnType<typeof loadConfig>, runtimeO
   logger.info({ principal: stdioPrincipal.id, tenant: stdioPrincipal.tenant, dataDir: loaded.dataDir }, 'palisade serving MCP on stdio');
   process.stderr.write(
     `palisade: serving ${runtime.palisade.tools.size} tools over stdio as ${stdioPrincipal.id} (tenant ${stdioPrincipal.tenant}).\n` +
-    `  Connect a desktop host with: { "mcpServers": { "team-tools": { "command": "npx", "args": ["palisade", "serve", "--stdio"] } } }\n`,
+    `  Connect a desktop host with (Claude Desktop, Cursor; VS Code and more in docs/hosts.md):\n` +
+    `  ${mcpServersSnippet(loaded.config.server.name, stdioLaunch(loaded))}\n`,
   );
   return new Promise<number>((resolve) => {
     let stopping = false;

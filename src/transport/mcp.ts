@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { Principal } from '../core/principal.js';
 import type { Tool } from '../core/tool.js';
 import type { Palisade } from '../palisade.js';
+import { PALISADE_VERSION } from '../version.js';
 
 const LooseCallTool = z.object({ method: z.literal('tools/call'), params: z.looseObject({}) });
 
@@ -29,7 +30,7 @@ export interface McpServerOptions {
   readonly instructions?: string;
 }
 
-export const PALISADE_VERSION = '0.1.0';
+export { PALISADE_VERSION } from '../version.js';
 
 /**
  * An official SDK `Server` whose tools/list and tools/call go through Palisade.
