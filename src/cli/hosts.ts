@@ -16,7 +16,7 @@ export interface StdioLaunch {
  * The launch line for this installation and configuration. Absolute node and
  * script paths, because hosts start servers from `/` with a minimal PATH; an
  * absolute data directory, because `./.palisade` under `/` is not writable.
- * Never `npx palisade`: that npm name belongs to someone else.
+ * Never an npx launch of the bare name: that npm name belongs to someone else.
  * REDIS_URL is left out on purpose: it may carry a password.
  */
 export function stdioLaunch(loaded: Pick<LoadedConfig, 'dataDir' | 'file'>, node: string = process.execPath): StdioLaunch {

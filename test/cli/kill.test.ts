@@ -45,7 +45,7 @@ describe('palisade kill (issue 9, item 2)', () => {
     expect(r.stdout).not.toContain('read-only: on');
     expect(existsSync(empty)).toBe(false);
     // The reported case: run from another directory with no data directory set.
-    const env = { ...process.env, ...quiet };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...quiet };
     delete env['PALISADE_DATA_DIR'];
     const fromElsewhere = spawnSync(process.execPath, [BIN, 'kill', 'read-only', 'on'], { encoding: 'utf8', env, cwd });
     expect(fromElsewhere.status).toBe(2);
