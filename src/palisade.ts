@@ -14,6 +14,7 @@ import { killswitch } from './guards/killswitch.js';
 import { toolRules } from './guards/rules.js';
 import { schema } from './guards/schema.js';
 import { qualifiedScopes, scopes } from './guards/scopes.js';
+import { stderrLogger } from './reach.js';
 import { createMemoryStore } from './state/memory.js';
 import type { StateStore } from './state/store.js';
 import { createSwitchboard, type Switchboard } from './state/switches.js';
@@ -111,7 +112,8 @@ export async function createPalisade(options: PalisadeOptions): Promise<Palisade
     guards,
     redactor: options.redactor ?? obligationRedactor(),
     ...(options.recorders && { recorders: options.recorders }),
-    ...(options.logger && { logger: options.logger }),
+    // Library mode without a logger: faults still reach stderr (never the caller), so a throwing handler is not silent.
+    logger: options.logger ?? stderrLogger,
     ...(options.handlerTimeoutMs !== undefined && { handlerTimeoutMs: options.handlerTimeoutMs }),
   });
 

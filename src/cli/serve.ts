@@ -41,6 +41,7 @@ export async function serveStdio(loaded: ReturnType<typeof loadConfig>, runtimeO
     principal: () => stdioPrincipal,
     transport: 'stdio',
     sessionId: randomUUID(),
+    warn: (fields, message) => logger.warn(fields, message),
   });
   const transport = new StdioServerTransport();
   await server.connect(transport);

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { Principal } from '../core/principal.js';
 import type { Tool } from '../core/tool.js';
 import type { Palisade } from '../palisade.js';
+import { stderrWarn, warnReach, type Warn } from '../reach.js';
 import { PALISADE_VERSION } from '../version.js';
 
 const LooseCallTool = z.object({ method: z.literal('tools/call'), params: z.looseObject({}) });
@@ -28,6 +29,11 @@ export interface McpServerOptions {
   /** Session id for transports without one of their own (stdio: one per process). */
   readonly sessionId?: string;
   readonly instructions?: string;
+  /**
+   * Where configuration warnings go (a grant that opens no tool, tools nobody can see).
+   * Default: stderr. Pass your logger's `warn` (pino fits).
+   */
+  readonly warn?: Warn;
 }
 
 export { PALISADE_VERSION } from '../version.js';
@@ -48,9 +54,23 @@ export function createMcpServer(palisade: Palisade, options: McpServerOptions): 
     return p;
   };
 
-  server.setRequestHandler(ListToolsRequestSchema, async (_req, extra) => ({
-    tools: palisade.visibleTools(who(extra)).map(describe),
-  }));
+  // At start: a fixed principal (stdio, library mode) is judged now, so a typo in a grant is
+  // reported before the first empty tools/list. A per-request principal (HTTP) gives undefined here.
+  const warn = options.warn ?? stderrWarn;
+  let fixed: Principal | undefined;
+  try { fixed = options.principal({} as Extra); } catch { fixed = undefined; }
+  if (fixed) warnReach(palisade.tools.values(), [fixed], warn);
+  const warned = new Set<string>(fixed ? [fixed.id] : []);
+
+  server.setRequestHandler(ListToolsRequestSchema, async (_req, extra) => {
+    const principal = who(extra);
+    const visible = palisade.visibleTools(principal);
+    if (visible.length === 0 && !warned.has(principal.id) && warned.size < 1000) {
+      warned.add(principal.id);
+      warnReach(palisade.tools.values(), [principal], warn);
+    }
+    return { tools: visible.map(describe) };
+  });
 
   // A loose outer schema: the SDK's own tools/call check then answers a malformed
   // request with -32602 Invalid params, instead of the -32603 Internal error that a
