@@ -36,7 +36,8 @@ export async function serveHttp(loaded: LoadedConfig, overrides: { host?: string
       ready: async () => { await runtime.store.get('palisade:readyz'); return true; },
       authenticator: async (resource) => {
         if (loaded.config.auth.mode === 'none') return staticAuthenticator(runtime.stdioPrincipal, resource);
-        if (loaded.development) {
+        // Whenever the development issuer is the one in force (no issuers, not production), print tokens from it.
+        if (loaded.config.auth.issuers.length === 0 && process.env['NODE_ENV'] !== 'production') {
           const issuer = await loadOrCreateDevIssuer(loaded.dataDir);
           mint = (audience) => issuer.mint({ sub: DEV_PRINCIPAL.id, tenant: DEV_PRINCIPAL.tenant, region: DEV_PRINCIPAL.region, scopes: [...DEV_PRINCIPAL.grants], ttlSeconds: 600, audience });
         }
