@@ -8,7 +8,6 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { defineTool } from '../src/core/define.js';
-import type { Invocation } from '../src/core/invocation.js';
 import { createPalisade } from '../src/palisade.js';
 import { createSqliteStore } from '../src/state/sqlite.js';
 import { createMcpServer } from '../src/transport/mcp.js';
@@ -58,21 +57,17 @@ async function main() {
   await time('Palisade write + idempotency, sqlite (direct call)', N, () => sqlite.call(principal, 'bench.write', { env: 'dev', v: 1, idemKey: crypto.randomUUID() }));
   await time('Palisade idempotent replay (direct call)', N, () => palisade.call(principal, 'bench.write', { env: 'dev', v: 1, idemKey: '6f1c1d7e-5d9c-4f5a-9a59-1f1f1f1f1f1f' }));
 
-  console.log('\nper guard (check() alone, in-process):');
-  const inv: Invocation = {
-    traceId: 't', principal, tool: echo, args, validated: false, session: { id: 's', tainted: false }, meta: {},
-    transport: 'bench', startedAt: 0, obligations: [], signal: new AbortController().signal,
-  };
-  const n2 = N * 10;
-  for (const g of palisade.pipeline.guards) {
-    const target = g.name === 'idempotency' ? { ...inv, tool: write, args: { env: 'dev', v: 1, idemKey: '' } } : inv;
-    let i = 0;
-    await time(`  ${g.name}`, n2, async () => {
-      const t = g.name === 'idempotency' ? { ...target, args: { env: 'dev', v: 1, idemKey: `${i++}` } } : target;
-      const d = await g.check(t);
-      if (d.allow && d.finalize) await d.finalize({ kind: 'ok', result: { structuredContent: {}, text: '' }, replayed: false });
-    });
+  console.log('\nper stage (from the pipeline\'s onStage observer, in-process):');
+  const totals = new Map<string, { ms: number; n: number }>();
+  const observed = await createPalisade({
+    tools: [echo, write], env: {},
+    onStage: (e) => { const t = totals.get(e.stage) ?? { ms: 0, n: 0 }; t.ms += e.durationMs; t.n += 1; totals.set(e.stage, t); },
+  });
+  for (let i = 0; i < N; i++) {
+    await observed.call(principal, 'bench.echo', args);
+    await observed.call(principal, 'bench.write', { env: 'dev', v: 1, idemKey: crypto.randomUUID() });
   }
+  for (const [stage, t] of totals) console.log(`  ${stage.padEnd(18)} ${((t.ms / t.n) * 1000).toFixed(2)} µs/call`);
   await bareClient.close();
   await palClient.close();
 }

@@ -1,5 +1,6 @@
 import type { Principal } from './core/principal.js';
-import { mayReach, scopePrefix, type Tool } from './core/tool.js';
+import { scopePrefix } from './core/scopes.js';
+import { mayReach, type Tool } from './core/tool.js';
 
 /** What a set of configured principals can see of a catalog, for the start-up warning. */
 export interface ReachReport {
@@ -60,6 +61,7 @@ export function warnReach(tools: Iterable<Tool>, principals: readonly Principal[
  * warning or fault, with the error's stack when the pipeline passes one.
  */
 export const stderrLogger = {
+  info(): void { /* library mode: only warnings and faults by default */ },
   warn(obj: object, msg: string): void { process.stderr.write(`palisade: warning: ${msg} ${safeJson(obj)}\n`); },
   error(obj: object, msg: string): void {
     const stack = (obj as { stack?: unknown; err?: { stack?: unknown } }).stack ?? (obj as { err?: { stack?: unknown } }).err?.stack;

@@ -12,12 +12,15 @@ export interface BannerInput {
   readonly mode: string;
   /** How to mint more: the port and config this server was started with. */
   readonly port: number;
+  /** Set when `--host` overrode the configured bind address (the audience follows it). */
+  readonly host?: string;
   readonly configFile?: string;
 }
 
 /** The command that mints a token for this very server (same port, same config, so the same audience). */
-export function tokenCommand(input: Pick<BannerInput, 'port' | 'configFile'>): string {
-  return `node ${BIN_PATH} token --port ${input.port}${input.configFile ? ` --config ${input.configFile}` : ''}`;
+export function tokenCommand(input: Pick<BannerInput, 'port' | 'host' | 'configFile'>): string {
+  const host = input.host !== undefined ? ` --host ${input.host.includes(':') ? `[${input.host}]` : input.host}` : '';
+  return `node ${BIN_PATH} token${input.configFile ? ` --config ${input.configFile}` : ''}${host} --port ${input.port}`;
 }
 
 /** The start-up text on stderr: where the server is, and a first call that works as printed. */

@@ -11,7 +11,7 @@ import { edgeSettingsFromConfig } from '../transport/http-options.js';
 /** Scopes to advertise: fixed tool scopes, plus the configured principal's grants for templated ones. */
 function scopesSupported(runtime: Runtime): string[] {
   const out = new Set<string>();
-  for (const t of runtime.palisade.tools.values()) {
+  for (const t of runtime.palisade.catalog.list()) {
     const i = t.scope.indexOf('{');
     if (i < 0) out.add(t.scope);
     else for (const g of runtime.stdioPrincipal.grants) if (g.startsWith(t.scope.slice(0, i))) out.add(g);
@@ -58,6 +58,7 @@ export async function serveHttp(loaded: LoadedConfig, overrides: { host?: string
     ...(settings.devCert && { caFile: devCertPaths(loaded.dataDir).cert }),
     mode: loaded.config.auth.mode,
     port: new URL(edge.url).port ? Number(new URL(edge.url).port) : settings.port,
+    ...(overrides.host !== undefined && { host: overrides.host }),
     ...(loaded.file !== undefined && { configFile: loaded.file }),
   }));
 

@@ -10,9 +10,11 @@ import {
   type Tool as McpTool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import type { ClientChannel, ElicitAnswer, ElicitRequest } from '../core/invocation.js';
 import type { Principal } from '../core/principal.js';
 import type { Tool } from '../core/tool.js';
 import type { Palisade } from '../palisade.js';
+import { mayReach } from '../core/tool.js';
 import { stderrWarn, warnReach, type Warn } from '../reach.js';
 import { PALISADE_VERSION } from '../version.js';
 
@@ -34,6 +36,8 @@ export interface McpServerOptions {
    * Default: stderr. Pass your logger's `warn` (pino fits).
    */
   readonly warn?: Warn;
+  /** W3C `traceparent` of the carrying request (HTTP header), used when `_meta` has none. */
+  readonly traceparent?: (extra: Extra) => string | undefined;
 }
 
 export { PALISADE_VERSION } from '../version.js';
@@ -46,8 +50,12 @@ export { PALISADE_VERSION } from '../version.js';
 export function createMcpServer(palisade: Palisade, options: McpServerOptions): Server {
   const server = new Server(
     { name: options.name ?? 'palisade', version: options.version ?? PALISADE_VERSION },
-    { capabilities: { tools: { listChanged: false } }, ...(options.instructions && { instructions: options.instructions }) },
+    { capabilities: { tools: { listChanged: true } }, ...(options.instructions && { instructions: options.instructions }) },
   );
+  // A catalog change (gateway upstreams, a re-approved tool) is announced to this client.
+  const unsubscribe = palisade.catalog.onChange(() => { void server.sendToolListChanged().catch(() => undefined); });
+  const onclose = server.onclose;
+  server.onclose = () => { unsubscribe(); onclose?.(); };
   const who = (extra: Extra): Principal => {
     const p = options.principal(extra);
     if (!p) throw new McpError(ErrorCode.InvalidRequest, 'AUTH_REQUIRED: no authenticated principal');
@@ -59,15 +67,17 @@ export function createMcpServer(palisade: Palisade, options: McpServerOptions): 
   const warn = options.warn ?? stderrWarn;
   let fixed: Principal | undefined;
   try { fixed = options.principal({} as Extra); } catch { fixed = undefined; }
-  if (fixed) warnReach(palisade.tools.values(), [fixed], warn);
+  if (fixed) warnReach(palisade.catalog.list(), [fixed], warn);
   const warned = new Set<string>(fixed ? [fixed.id] : []);
 
   server.setRequestHandler(ListToolsRequestSchema, async (_req, extra) => {
     const principal = who(extra);
     const visible = palisade.visibleTools(principal);
-    if (visible.length === 0 && !warned.has(principal.id) && warned.size < 1000) {
+    if (!warned.has(principal.id) && warned.size < 1000) {
       warned.add(principal.id);
-      warnReach(palisade.tools.values(), [principal], warn);
+      // Only a principal that reaches nothing is worth a line (step-up lists every tool, so judge reach itself).
+      const tools = palisade.catalog.list();
+      if (!tools.some((t) => mayReach(principal, t))) warnReach(tools, [principal], warn);
     }
     return { tools: visible.map(describe) };
   });
@@ -79,15 +89,39 @@ export function createMcpServer(palisade: Palisade, options: McpServerOptions): 
     const principal = who(extra);
     const meta = (req.params._meta ?? {}) as Record<string, unknown>;
     const sessionId = extra.sessionId ?? options.sessionId;
+    const traceparent = typeof meta['traceparent'] === 'string' ? undefined : options.traceparent?.(extra);
     return palisade.call(principal, req.params.name, req.params.arguments ?? {}, {
-      meta,
+      meta: traceparent ? { ...meta, traceparent } : meta,
       signal: extra.signal,
       transport: options.transport ?? 'mcp',
+      client: clientChannel(server, extra, meta),
       ...(sessionId !== undefined && { sessionId }),
     });
   });
 
   return server;
+}
+
+/** What the pipeline may ask of this client: elicitation when declared, progress when a token was sent. */
+function clientChannel(server: Server, extra: Extra, meta: Record<string, unknown>): ClientChannel {
+  const caps = server.getClientCapabilities();
+  const token = meta['progressToken'];
+  return {
+    ...(caps?.elicitation && {
+      elicit: async (request: ElicitRequest, o: { signal: AbortSignal; timeoutMs: number }): Promise<ElicitAnswer> => {
+        const r = await server.elicitInput(
+          { message: request.message, requestedSchema: request.requestedSchema } as Parameters<Server['elicitInput']>[0],
+          { signal: o.signal, timeout: o.timeoutMs },
+        );
+        return { action: r.action, ...(r.content && { content: r.content as Record<string, unknown> }) };
+      },
+    }),
+    ...((typeof token === 'string' || typeof token === 'number') && {
+      progress: async (progress: number, total?: number, message?: string) => {
+        await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress, ...(total !== undefined && { total }), ...(message !== undefined && { message }) } });
+      },
+    }),
+  };
 }
 
 function describe(t: Tool): McpTool {

@@ -75,8 +75,13 @@ describe('the dev-token flow printed by npm start (issue 9, item 3)', () => {
 
   it('the printed token command names this server\'s port, and a token for another audience is logged with the expected one', async () => {
     const port = new URL(url()).port;
-    const mintLine = lines().find((x) => x.includes(' token --port '))!.trim();
+    const mintLine = lines().find((x) => / token .*--port /.test(x))!.trim();
     expect(mintLine).toBe(`node ${BIN} token --port ${port}`);
+    // The printed command, run as printed (same shell environment as the server), mints a token this server takes.
+    const minted = spawnSync('bash', ['-c', mintLine], { encoding: 'utf8', env: { ...env, PALISADE_DATA_DIR: dataDir } });
+    expect(minted.status, minted.stderr).toBe(0);
+    const ok = spawnSync('bash', ['-c', curlScript().replace(/^export PALISADE_TOKEN=\S+/, `export PALISADE_TOKEN=${minted.stdout.trim()}`)], { encoding: 'utf8', env, timeout: 15_000 });
+    expect(ok.stdout).toContain('"protocolVersion"');
     // A token for the default port (the reported mistake): refused; the log names the audience expected.
     const wrong = spawnSync(process.execPath, [BIN, 'token', '--aud', 'https://127.0.0.1:8443/mcp'], { encoding: 'utf8', env: { ...env, PALISADE_DATA_DIR: dataDir } });
     expect(wrong.status, wrong.stderr).toBe(0);

@@ -80,7 +80,7 @@ describe('palisade kill (issue 9, item 2)', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pal-kill-q-'));
     const env = { PALISADE_DATA_DIR: dataDir };
     const runtime = await serverOn(env);
-    expect([...runtime.palisade.tools.keys()].sort()).toEqual([...REFERENCE_TOOL_NAMES].sort());
+    expect(runtime.palisade.catalog.list().map((t) => t.name).sort()).toEqual([...REFERENCE_TOOL_NAMES].sort());
     await runtime.close();
     const typo = killSync(['quarantine', 'add', 'orders.exprot'], env);
     expect(typo.status).toBe(2);
