@@ -58,11 +58,6 @@ export async function openStore(loaded: LoadedConfig, env: NodeJS.ProcessEnv = p
 export interface RuntimeOptions {
   readonly logger?: PalisadeLogger;
   readonly env?: NodeJS.ProcessEnv;
-  /**
-   * Demo only (`palisade demo`): lets web.fetchSafe reach one loopback http origin that
-   * the demo serves itself. Never set from configuration or environment.
-   */
-  readonly demoEgress?: { readonly address: '127.0.0.1' | '::1'; readonly port: number };
 }
 
 export async function createRuntime(loaded: LoadedConfig, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -74,16 +69,7 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
   const reference = await createReferenceTools(loaded);
   // One egress client for the server; the block list is read live from the switchboard on every request and hop.
   const egressOptions = egressOptionsFromConfig(config.egress, { blocked: () => switches.current().egressBlock });
-  const demo = options.demoEgress;
-  const egress = createEgressClient(demo
-    ? {
-        ...egressOptions,
-        schemes: [...new Set([...(egressOptions.schemes ?? ['https']), 'http' as const])],
-        ports: [...(egressOptions.ports ?? []), demo.port],
-        testAllowLoopback: [demo.address === '::1' ? '::1/128' : '127.0.0.1/32'],
-      }
-    : egressOptions);
-  if (demo) logger.warn({ demoEgress: demo }, 'DEMO egress allowance: web.fetchSafe may reach this one loopback origin');
+  const egress = createEgressClient(egressOptions);
   const tools = applyToolSettings(loaded, [...reference.tools, createWebFetchTool({ egress, maxTextChars: config.egress.max_text_chars })]);
   const palisade = await createPalisade({ tools, store, switches, logger, env, stepUp: config.auth.step_up, recorders: [logRecorder(logger)] });
   const stdioPrincipal = config.stdio.principal ?? DEV_PRINCIPAL;
