@@ -38,7 +38,7 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** The state backend: `state.backend`, or Redis when REDIS_URL is set (DESIGN's contract), else SQLite. */
+/** The state backend: `state.backend`, or Redis when REDIS_URL is set (the documented contract), else SQLite. */
 export function stateBackend(loaded: LoadedConfig, env: NodeJS.ProcessEnv = process.env): 'memory' | 'sqlite' | 'redis' {
   return loaded.config.state.backend ?? (env['REDIS_URL'] ? 'redis' : 'sqlite');
 }
