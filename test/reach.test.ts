@@ -77,5 +77,6 @@ describe('library mode speaks up (issue 9, item 7)', () => {
     expect(codeOf(r)).toBe('INTERNAL_ERROR');
     expect(JSON.stringify(r)).not.toContain('/etc/passwd');
     expect(written.join('')).toMatch(/palisade: error: handler fault .*demo\.boom/);
+    expect(written.join('')).toMatch(/\n\s+at .*fixtures\.ts/); // the stack, server side only
   });
 });
