@@ -89,6 +89,16 @@ describe('desktop host snippets (issue 9, item 1)', () => {
   });
 });
 
+describe('a data directory that cannot be created', () => {
+  it('exits 2 with one line saying to set PALISADE_DATA_DIR (the reported mkdir \'/.palisade\' case)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    // /sys refuses mkdir even to root, like / does to a desktop user.
+    const r = spawnSync(process.execPath, [BIN, 'serve', '--stdio'], { cwd: '/', input: '', encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', PALISADE_DATA_DIR: '/sys/palisade-test' }, timeout: 20_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^palisade serve: cannot create the data directory \/sys\/palisade-test \(E(ACCES|PERM|ROFS)\); set PALISADE_DATA_DIR/)]);
+  });
+});
+
 describe('never npx palisade', () => {
   it('no file in the tree suggests it', async () => {
     const { spawnSync } = await import('node:child_process');
