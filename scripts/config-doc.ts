@@ -39,15 +39,17 @@ export function rowsOf(schema: z.ZodType, prefix: string, descriptions: Readonly
   };
   const walk = (raw: Json, path: string, depth: number) => {
     const s = deref(raw);
-    const obj = objectPart(s, deref);
-    if (!obj || depth > 8) return;
-    const props = (obj['properties'] ?? {}) as Record<string, Json>;
-    const required = new Set((obj['required'] as string[] | undefined) ?? []);
-    for (const [key, child0] of Object.entries(props)) {
+    if (depth > 8) return;
+    // A union of objects (e.g. `auth: none | { static } | { client_credentials }`) documents every variant's keys.
+    const members = objectParts(s, deref).flatMap((obj) => {
+      const required = new Set((obj['required'] as string[] | undefined) ?? []);
+      return Object.entries((obj['properties'] ?? {}) as Record<string, Json>).map(([k, v]) => [k, v, required.has(k)] as const);
+    });
+    for (const [key, child0, isRequired] of members) {
       const child = deref(child0);
       const p = path ? `${path}.${key}` : key;
       const described = (typeof child['description'] === 'string' ? child['description'] : undefined) ?? descriptions[p] ?? '';
-      rows.push({ path: p, type: typeOf(child, deref) + (required.has(key) && !('default' in child) ? ' (required)' : ''), default: defaultOf(child), description: described });
+      rows.push({ path: p, type: typeOf(child, deref) + (isRequired && !('default' in child) ? ' (required)' : ''), default: defaultOf(child), description: described });
       walk(child, p, depth + 1);
       const items = child['items'] as Json | undefined;
       if (items) walk(items, `${p}[]`, depth + 1);
@@ -59,15 +61,15 @@ export function rowsOf(schema: z.ZodType, prefix: string, descriptions: Readonly
   return rows;
 }
 
-/** The object member of a schema (itself, or the one object of an anyOf such as `T | undefined`). */
-function objectPart(s: Json, deref: (s: Json) => Json): Json | undefined {
-  if (s['properties']) return s;
+/** The object members of a schema: itself, or every object of an anyOf/oneOf/allOf (such as `T | undefined`). */
+function objectParts(s: Json, deref: (s: Json) => Json): Json[] {
+  if (s['properties']) return [s];
+  const out: Json[] = [];
   for (const k of ['anyOf', 'oneOf', 'allOf']) {
     const list = s[k] as Json[] | undefined;
-    const o = list?.map(deref).find((x) => x['properties']);
-    if (o) return o;
+    for (const x of list ?? []) out.push(...objectParts(deref(x), deref));
   }
-  return undefined;
+  return out;
 }
 
 function typeOf(s: Json, deref: (s: Json) => Json): string {

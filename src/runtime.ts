@@ -15,6 +15,10 @@ import { PALISADE_VERSION } from './version.js';
 import { createSwitchboard, switchDefaults } from './state/switches.js';
 import type { PalisadeConfig } from './config/schema.js';
 import type { Tool } from './core/tool.js';
+import { createCatalog } from './core/catalog.js';
+import type { Gateway } from './gateway/index.js';
+import { openGateway } from './gateway/open.js';
+import { secretsFromConfig } from './secrets/index.js';
 import { createReferenceTools } from './tools/index.js';
 import { createEgressClient, egressOptionsFromConfig } from './egress/index.js';
 import { createWebFetchTool } from './tools/web-fetch.js';
@@ -35,6 +39,8 @@ export interface Runtime {
   readonly store: StateStore;
   readonly logger: PalisadeLogger;
   readonly stdioPrincipal: Principal;
+  /** Gateway mode: the upstreams and their pinned catalog (absent without `upstreams`). */
+  readonly gateway?: Gateway;
   close(): Promise<void>;
 }
 
@@ -58,6 +64,8 @@ export async function openStore(loaded: LoadedConfig, env: NodeJS.ProcessEnv = p
 export interface RuntimeOptions {
   readonly logger?: PalisadeLogger;
   readonly env?: NodeJS.ProcessEnv;
+  /** Gateway mode: how often upstreams are re-listed for drift (default 300 s). */
+  readonly gatewayRecheckMs?: number;
 }
 
 export async function createRuntime(loaded: LoadedConfig, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -66,12 +74,16 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
   const { config } = loaded;
   const store = await openStore(loaded, env);
   const switches = await createSwitchboard(store, switchDefaultsFromConfig(config, env));
-  const reference = await createReferenceTools(loaded);
+  const reference = config.server.reference_tools ? await createReferenceTools(loaded, env) : { tools: [], close: async () => undefined };
   // One egress client for the server; the block list is read live from the switchboard on every request and hop.
   const egressOptions = egressOptionsFromConfig(config.egress, { blocked: () => switches.current().egressBlock });
   const egress = createEgressClient(egressOptions);
-  const tools = applyToolSettings(loaded, [...reference.tools, createWebFetchTool({ egress, maxTextChars: config.egress.max_text_chars })]);
-  const palisade = await createPalisade({ tools, store, switches, logger, env, stepUp: config.auth.step_up, recorders: [logRecorder(logger)] });
+  const local = config.server.reference_tools ? [...reference.tools, createWebFetchTool({ egress, maxTextChars: config.egress.max_text_chars })] : [];
+  const catalog = createCatalog(applyToolSettings(loaded, local));
+  const palisade = await createPalisade({ tools: catalog, store, switches, logger, env, stepUp: config.auth.step_up, recorders: [logRecorder(logger)] });
+  const gateway = Object.keys(config.upstreams).length
+    ? await openGateway(loaded, { catalog, switches, secrets: secretsFromConfig(loaded, env), logger, ...(options.gatewayRecheckMs !== undefined && { recheckMs: options.gatewayRecheckMs }) })
+    : undefined;
   const stdioPrincipal = config.stdio.principal ?? DEV_PRINCIPAL;
   assertNoWildcardGrants(stdioPrincipal.grants, 'stdio.principal');
   // Tells `palisade kill` that a server uses this store, and which tools it serves.
@@ -82,7 +94,9 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
     store,
     logger,
     stdioPrincipal,
+    ...(gateway && { gateway }),
     async close() {
+      await gateway?.close();
       await palisade.close();
       switches.close();
       await reference.close();

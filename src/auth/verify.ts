@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { isRegionId, isSubjectId, isTenantId, stateKey } from '../core/keys.js';
 import type { Principal } from '../core/principal.js';
 import type { StateStore } from '../state/store.js';
 
@@ -97,15 +97,18 @@ export function createAuthenticator(o: AuthenticatorOptions): Authenticator {
     if (iat > t + skew) return fail('AUTH_INVALID', 'token issued in the future');
     if (exp - iat > o.maxTtlSeconds) return fail('AUTH_INVALID', `token lifetime exceeds ${o.maxTtlSeconds} s`);
     if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256) return fail('AUTH_INVALID', 'jti claim is invalid');
-    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256) return fail('AUTH_INVALID', 'sub claim is invalid');
+    // Tenant and subject scope every state key: refuse separators and control characters outright.
+    if (!isSubjectId(sub)) return fail('AUTH_INVALID', 'sub claim is invalid');
 
     const scopes = scopesOf(payload);
     if (scopes === undefined) return fail('AUTH_INVALID', 'scope claim is malformed');
     if (scopes.some((s) => s.includes('*'))) return fail('AUTH_INVALID', 'wildcard scopes are not allowed');
     if (scopes.some((s) => !SCOPE.test(s))) return fail('AUTH_INVALID', 'scope claim is malformed');
     const tenant = payload[o.claims.tenant];
-    if (typeof tenant !== 'string' || !tenant || tenant.length > 128) return fail('AUTH_INVALID', `claim ${o.claims.tenant} (tenant) is required`);
+    if (typeof tenant !== 'string' || !tenant) return fail('AUTH_INVALID', `claim ${o.claims.tenant} (tenant) is required`);
+    if (!isTenantId(tenant)) return fail('AUTH_INVALID', `claim ${o.claims.tenant} (tenant) is malformed`);
     const region = payload[o.claims.region];
+    if (region !== undefined && !isRegionId(region)) return fail('AUTH_INVALID', `claim ${o.claims.region} (region) is malformed`);
     const act = payload[o.claims.actorType];
 
     const replay = await checkReplay(trusted.issuer, jti, sessionId);
@@ -116,7 +119,7 @@ export function createAuthenticator(o: AuthenticatorOptions): Authenticator {
         id: sub,
         type: typeof act === 'string' && act ? act.slice(0, 64) : 'agent',
         tenant,
-        region: typeof region === 'string' && region ? region.slice(0, 64) : 'unspecified',
+        region: typeof region === 'string' ? region : 'unspecified',
         grants: scopes,
       },
       token: { jti, exp, scopes, sub },
@@ -125,7 +128,7 @@ export function createAuthenticator(o: AuthenticatorOptions): Authenticator {
 
   /** Session mode: a jti binds to the first session that used it. Single-use: a jti is good once. */
   async function checkReplay(iss: string, jti: string, sessionId: string | undefined): Promise<AuthResult | undefined> {
-    const key = `jti:${createHash('sha256').update(`${iss}\n${jti}`).digest('hex')}`;
+    const key = stateKey('jti', iss, jti);
     const owner = o.replay === 'session' && sessionId !== undefined ? `s:${sessionId}` : `once:${now()}:${Math.random()}`;
     if (await o.store.setIfAbsent(key, owner, o.replayWindowMs)) return undefined;
     if (o.replay === 'session' && sessionId !== undefined && (await o.store.get(key)) === owner) return undefined;

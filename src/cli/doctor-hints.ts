@@ -16,10 +16,17 @@ export const FIX_HINTS: Readonly<Record<string, string>> = {
   'egress.allow': 'list the domains tools may reach under egress.allow (exact names or *.example.com), never a whole top-level domain',
   'egress.schemes': 'set egress.schemes: [https]',
   'egress.max_redirects': 'set egress.max_redirects to 3 or less',
+  upstreams: 'fix the upstreams: section (docs/config.md); each upstream needs exactly one of command and url',
+  'upstream.*': 'check that the upstream is running and reachable (its command, or its url and allow_addresses), and its credentials in the secrets provider',
+  'catalog.lock': 'review the upstream definitions (`palisade catalog diff`), then pin them with `palisade catalog lock`',
+  'catalog.drift': 'run `palisade catalog diff`; approve a reviewed change with `palisade catalog approve TOOL`, or fix the upstream',
+  'catalog.blocked': 'review each quarantined upstream tool, then `palisade catalog approve TOOL` (or leave it blocked)',
   'egress.caps': 'keep egress.max_bytes <= 16777216, egress.timeout_ms <= 60000 and connect_timeout_ms <= timeout_ms',
 };
 
 /** The hint for a failed check; a generic pointer when a new check has none yet. */
 export function fixHint(check: string): string {
-  return FIX_HINTS[check] ?? 'see docs/config.md for the keys this check reads';
+  // Per-upstream checks are named `upstream.<name>`: one hint for all of them.
+  const key = check.startsWith('upstream.') ? 'upstream.*' : check;
+  return FIX_HINTS[key] ?? 'see docs/config.md for the keys this check reads';
 }

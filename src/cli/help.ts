@@ -36,6 +36,12 @@ export const HELP: Readonly<Record<string, string>> = {
   Every flip is logged with who (--as, else the OS user) and when; \`kill status\` shows the log.
   --force          quarantine a tool name this installation does not know (e.g. a library tool)
 `,
+  catalog: `usage: palisade catalog lock | diff | approve TOOL [--config FILE] [--force]
+  Gateway mode: pinned, signed upstream tool definitions (palisade.lock.json).
+  lock             pin every live upstream definition that passes the poisoning scan (--force: all)
+  diff             print drift against the lock; exit 1 when there is any
+  approve TOOL     pin one tool's current definition and release its quarantine fleet-wide
+`,
   init: `usage: palisade init [--prod] [--out FILE] [--force]
   Writes a commented starting palisade.yaml (default ./palisade.yaml; never overwrites without --force).
   --prod           a production-shaped file: mTLS, an identity provider, Vault, Redis
@@ -49,6 +55,7 @@ export const USAGE = `usage: palisade <command> [options]
   doctor [--config FILE]      the operate checklist against the config
   kill status | read-only on|off | quarantine add|remove TOOL | egress block|unblock DOMAIN
   init [--prod] [--out FILE]  write a commented starting palisade.yaml
+  catalog lock | diff | approve TOOL   gateway mode: pinned upstream tool definitions
   --version                   print the version
 Every command takes --help.
 `;

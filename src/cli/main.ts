@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   doctor: async () => (await import('./doctor.js')).doctor,
   kill: async () => (await import('./kill.js')).kill,
   init: async () => (await import('./init.js')).init,
+  catalog: async () => (await import('./catalog.js')).catalog,
 };
 
 /** True when the user asked for help anywhere before a `--` terminator. */
