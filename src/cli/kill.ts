@@ -1,6 +1,6 @@
 import { hostname, userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/load.js';
+import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { createSwitchboard, type SwitchState, type Switchboard } from '../state/switches.js';
 import { listSwitchEvents, recordSwitchEvent } from '../state/switch-events.js';
 import { REFERENCE_TOOL_NAMES } from '../tools/names.js';
@@ -37,7 +37,7 @@ export async function kill(argv: string[]): Promise<number> {
   const { store, where, marker } = await openKillTarget(loaded);
   try {
     if (plan?.tool !== undefined && !values.force) {
-      const known = new Set([...REFERENCE_TOOL_NAMES, ...marker.tools, ...Object.keys(loaded.config.tools)]);
+      const known = knownTools(loaded.config, marker.tools);
       if (!known.has(plan.tool)) {
         throw new UsageError(`"${plan.tool}" is not a tool this server knows (known: ${[...known].sort().join(', ')}); nothing was changed. Re-run with --force to quarantine the name anyway`);
       }
@@ -71,6 +71,15 @@ export async function kill(argv: string[]): Promise<number> {
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Tool names this installation serves: what the server recorded at its last start,
+ * the reference tools when enabled, configured tool settings, and listed upstream tools.
+ */
+export function knownTools(config: LoadedConfig['config'], fromServer: readonly string[]): Set<string> {
+  const upstream = Object.entries(config.upstreams).flatMap(([u, cfg]) => Object.keys(cfg.tools).map((t) => `${u}.${t}`));
+  return new Set([...fromServer, ...(config.server.reference_tools ? REFERENCE_TOOL_NAMES : []), ...Object.keys(config.tools), ...upstream]);
 }
 
 function describe(s: SwitchState): string {

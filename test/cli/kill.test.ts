@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { knownTools } from '../../src/cli/kill.js';
 import { redactRedisUrl } from '../../src/cli/kill-store.js';
 import { loadConfig } from '../../src/config/load.js';
 import { DEV_PRINCIPAL, createRuntime } from '../../src/runtime.js';
@@ -102,6 +103,13 @@ describe('palisade kill (issue 9, item 2)', () => {
     expect(events.map((e) => e.who).sort()).toEqual(['a', 'b', 'c']);
     expect(await listSwitchEvents(store, 2)).toHaveLength(2);
     expect(await listSwitchEvents(createMemoryStore())).toEqual([]);
+  });
+
+  it('known tools: the server\'s catalog, the reference tools only when served, configured and upstream tools', () => {
+    const base = loadConfig({ env: {} }).config;
+    expect([...knownTools(base, [])].sort()).toEqual([...REFERENCE_TOOL_NAMES].sort());
+    const gateway = { ...base, server: { ...base.server, reference_tools: false }, upstreams: { fs: { tools: { read_text_file: {} } } } } as unknown as typeof base;
+    expect([...knownTools(gateway, ['lib.tool'])].sort()).toEqual(['fs.read_text_file', 'lib.tool']);
   });
 
   it('Redis URLs are printed without credentials', () => {
