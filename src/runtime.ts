@@ -4,6 +4,7 @@ import type { LoadedConfig } from './config/load.js';
 import { ConfigError } from './core/errors.js';
 import type { Principal } from './core/principal.js';
 import { assertNoWildcardGrants } from './core/principal.js';
+import { dlpRedactor } from './dlp/redactor.js';
 import { createLogger, type PalisadeLogger } from './log.js';
 import { createPalisade, type Palisade } from './palisade.js';
 import { createMemoryStore } from './state/memory.js';
@@ -31,6 +32,9 @@ export const DEV_PRINCIPAL: Principal = Object.freeze({
   region: 'eu-west',
   grants: Object.freeze(['orders.read', 'flags.read', 'flags.write:dev', 'flags.write:staging', 'flags.write:prod', 'web.fetch']),
 });
+
+/** The secret holding the DLP `hash` master key (HMAC-SHA256, derived per tenant). */
+export const DLP_HASH_KEY_SECRET = 'dlp_hash_key';
 
 /** Everything a running server holds, built once from the configuration. */
 export interface Runtime {
@@ -80,7 +84,9 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
   const egress = createEgressClient(egressOptions);
   const local = config.server.reference_tools ? [...reference.tools, createWebFetchTool({ egress, maxTextChars: config.egress.max_text_chars })] : [];
   const catalog = createCatalog(applyToolSettings(loaded, local));
-  const palisade = await createPalisade({ tools: catalog, store, switches, logger, env, stepUp: config.auth.step_up, recorders: [logRecorder(logger)] });
+  // `hash` redaction keys come from the secrets provider, read on the first call that hashes
+  const redactor = dlpRedactor({ logger, hashKey: () => secretsFromConfig(loaded, env).get(DLP_HASH_KEY_SECRET) });
+  const palisade = await createPalisade({ tools: catalog, store, switches, logger, env, stepUp: config.auth.step_up, redactor, recorders: [logRecorder(logger)] });
   const gateway = Object.keys(config.upstreams).length
     ? await openGateway(loaded, { catalog, switches, secrets: secretsFromConfig(loaded, env), logger, ...(options.gatewayRecheckMs !== undefined && { recheckMs: options.gatewayRecheckMs }) })
     : undefined;
