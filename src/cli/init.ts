@@ -34,10 +34,9 @@ export async function init(argv: string[]): Promise<number> {
   }
   for (const f of files) writeFileSync(f.path, f.text, { flag: 'w' });
   const cli = `node ${BIN_PATH}`;
-  const cfg = out;
   process.stdout.write(`wrote ${files.map((f) => f.path).join(' and ')}\n`);
   process.stdout.write(values.prod
-    ? `next: edit the example.com names and paths, then run\n  NODE_ENV=production ${cli} doctor --config ${cfg}\n`
-    : `next:\n  ${cli} serve --config ${cfg}\n  ${cli} doctor --config ${cfg}\n`);
+    ? `next: edit the example.com names and paths, then run\n  NODE_ENV=production ${cli} doctor --config ${out}\n`
+    : `next:\n  ${cli} serve --config ${out}\n  ${cli} doctor --config ${out}\n`);
   return 0;
 }
