@@ -42,6 +42,15 @@ export const HELP: Readonly<Record<string, string>> = {
   diff             print drift against the lock; exit 1 when there is any
   approve TOOL     pin one tool's current definition and release its quarantine fleet-wide
 `,
+  audit: `usage: palisade audit verify [DIR|FILE] [--bundle FILE] [--key PEM]
+       palisade audit export --trace ID [--out FILE]
+       palisade audit tail [--all] [--from-start]
+  options: [--config FILE] [--dir DIR]
+  The signed, hash-chained audit log of <data dir>/audit (or --dir).
+  verify           check the chain and its signed checkpoints; exit 0 intact, 1 with the first bad record
+  export           the evidence bundle for one trace
+  tail             decisions as they happen, human-readable
+`,
   init: `usage: palisade init [--prod] [--out FILE] [--force]
   Writes a commented starting palisade.yaml (default ./palisade.yaml; never overwrites without --force).
   --prod           a production-shaped file: mTLS, an identity provider, Vault, Redis
@@ -56,6 +65,7 @@ export const USAGE = `usage: palisade <command> [options]
   kill status | read-only on|off | quarantine add|remove TOOL | egress block|unblock DOMAIN
   init [--prod] [--out FILE]  write a commented starting palisade.yaml
   catalog lock | diff | approve TOOL   gateway mode: pinned upstream tool definitions
+  audit verify | export --trace ID | tail   the signed audit log
   --version                   print the version
 Every command takes --help.
 `;

@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   kill: async () => (await import('./kill.js')).kill,
   init: async () => (await import('./init.js')).init,
   catalog: async () => (await import('./catalog.js')).catalog,
+  audit: async () => (await import('./audit.js')).audit,
 };
 
 /** True when the user asked for help anywhere before a `--` terminator. */

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../config/load.js';
 import { createRuntime, type RuntimeOptions } from '../runtime.js';
 import { createMcpServer } from '../transport/mcp.js';
+import { PalisadeStdioTransport } from '../transport/stdio.js';
 import { mcpServersSnippet, stdioLaunch } from './hosts.js';
 import { UsageError } from './main.js';
 
@@ -55,7 +55,7 @@ export async function serveStdio(loaded: ReturnType<typeof loadConfig>, runtimeO
     sessionId: randomUUID(),
     warn: (fields, message) => logger.warn(fields, message),
   });
-  const transport = new StdioServerTransport();
+  const transport = new PalisadeStdioTransport({ maxLineBytes: loaded.config.stdio.max_line_bytes });
   await server.connect(transport);
   logger.info({ principal: stdioPrincipal.id, tenant: stdioPrincipal.tenant, dataDir: loaded.dataDir }, 'palisade serving MCP on stdio');
   process.stderr.write(
