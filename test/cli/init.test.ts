@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,7 +88,13 @@ describe('palisade init (issue 9, item 4)', () => {
     expect(doctor.stdout).not.toContain('FAIL');
     expect(doctor.status, doctor.stdout).toBe(0);
     if (REDIS_URL) {
-      const err = await starts(['--config', file, '--host', '127.0.0.1', '--port', '0'], { NODE_ENV: 'production', REDIS_URL, PALISADE_DATA_DIR: join(dir, 'data') });
+      // No Vault here: the same file with the file provider holding the audit keys the comments ask Vault for.
+      const started = join(dir, 'palisade.started.yaml');
+      writeFileSync(started, readFileSync(file, 'utf8').replace('  provider: vault\n', '  provider: file\n  file: { dir: secrets }\n'));
+      mkdirSync(join(dir, 'secrets'));
+      writeFileSync(join(dir, 'secrets', 'audit-ed25519'), generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+      writeFileSync(join(dir, 'secrets', 'audit-hmac'), randomBytes(32).toString('base64'));
+      const err = await starts(['--config', started, '--host', '127.0.0.1', '--port', '0'], { NODE_ENV: 'production', REDIS_URL, PALISADE_DATA_DIR: join(dir, 'data') });
       expect(err).toMatch(/serving MCP at https:\/\/127\.0\.0\.1:\d+\/mcp/);
       expect(err).not.toContain('PALISADE_TOKEN=');
     }
