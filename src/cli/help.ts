@@ -42,6 +42,10 @@ export const HELP: Readonly<Record<string, string>> = {
   diff             print drift against the lock; exit 1 when there is any
   approve TOOL     pin one tool's current definition and release its quarantine fleet-wide
 `,
+  limits: `usage: palisade limits show [--principal P] [--tenant T] [--json] [--config FILE]
+  Current use of rate, concurrency and budget limits from the state store the servers share.
+  A principal's counters live under its tenant: --tenant, else the configured stdio principal's tenant.
+`,
   audit: `usage: palisade audit verify [DIR|FILE] [--bundle FILE] [--key PEM]
        palisade audit export --trace ID [--out FILE]
        palisade audit tail [--all] [--from-start]
@@ -64,6 +68,7 @@ export const USAGE = `usage: palisade <command> [options]
   doctor [--config FILE]      the operate checklist against the config
   kill status | read-only on|off | quarantine add|remove TOOL | egress block|unblock DOMAIN
   init [--prod] [--out FILE]  write a commented starting palisade.yaml
+  limits show [--principal P] [--tenant T] [--json]   current use of the limits
   catalog lock | diff | approve TOOL   gateway mode: pinned upstream tool definitions
   audit verify | export --trace ID | tail   the signed audit log
   --version                   print the version

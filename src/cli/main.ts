@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   doctor: async () => (await import('./doctor.js')).doctor,
   kill: async () => (await import('./kill.js')).kill,
   init: async () => (await import('./init.js')).init,
+  limits: async () => (await import('./limits.js')).limits,
   catalog: async () => (await import('./catalog.js')).catalog,
   audit: async () => (await import('./audit.js')).audit,
 };

@@ -6,6 +6,7 @@ import { staticAuthenticator, type EdgeAuthenticator } from '../transport/http-a
 import { devCertPaths } from '../transport/certs.js';
 import { banner } from './banner.js';
 import { startHttpServer } from '../transport/http.js';
+import { createSessionRegistry } from '../state/sessions.js';
 import { edgeSettingsFromConfig } from '../transport/http-options.js';
 
 /** Scopes to advertise: fixed tool scopes, plus the configured principal's grants for templated ones. */
@@ -34,6 +35,8 @@ export async function serveHttp(loaded: LoadedConfig, overrides: { host?: string
       palisade: runtime.palisade,
       logger,
       ready: async () => { await runtime.store.get('palisade:readyz'); return true; },
+      // Fleet mode: with a shared Redis, any instance continues any session (round-robin, no stickiness).
+      ...(runtime.store.kind === 'redis' && { sharedSessions: createSessionRegistry(runtime.store, { idleMs: 30 * 60_000 }) }),
       authenticator: async (resource) => {
         if (loaded.config.auth.mode === 'none') return staticAuthenticator(runtime.stdioPrincipal, resource);
         // Whenever the development issuer is the one in force (no issuers, not production), print tokens from it.

@@ -9,7 +9,7 @@ import { excerpt } from '../../src/config/excerpt.js';
 
 const BIN = new URL('../../bin/palisade.js', import.meta.url).pathname;
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-const COMMANDS = ['serve', 'demo', 'token', 'doctor', 'kill', 'init', 'catalog', 'audit'];
+const COMMANDS = ['serve', 'demo', 'token', 'doctor', 'kill', 'init', 'catalog', 'audit', 'limits'];
 function run(args: string[]) {
   const dataDir = mkdtempSync(join(tmpdir(), 'pal-help-'));
   return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, PALISADE_DATA_DIR: dataDir }, timeout: 20_000 });
