@@ -18,6 +18,8 @@ export const FIX_HINTS: Readonly<Record<string, string>> = {
   'egress.max_redirects': 'set egress.max_redirects to 3 or less',
   upstreams: 'fix the upstreams: section (docs/config.md); each upstream needs exactly one of command and url',
   'upstream.*': 'check that the upstream is running and reachable (its command, or its url and allow_addresses), and its credentials in the secrets provider',
+  'limits.fail_open': 'remove fail_open: true from the limits entries it names, so limited calls are denied while the state store is down',
+  'limits.default': 'add a "*" entry to your limits file so principals without their own entry are limited too',
   'catalog.lock': 'review the upstream definitions (`palisade catalog diff`), then pin them with `palisade catalog lock`',
   'catalog.drift': 'run `palisade catalog diff`; approve a reviewed change with `palisade catalog approve TOOL`, or fix the upstream',
   'catalog.blocked': 'review each quarantined upstream tool, then `palisade catalog approve TOOL` (or leave it blocked)',
