@@ -153,7 +153,7 @@ describe('raw stdio framing', () => {
 
   it('a client that closes our stdout does not crash the server with an unhandled EPIPE', async () => {
     const { spawn } = await import('node:child_process');
-    const dataDir = mkdtempSync(join(tmpdir(), 'pal-epipe-'));
+    const dataDir = mkdtempSync(join(tmpdir(), 'pal-closedout-'));
     const child = spawn(process.execPath, [BIN, 'serve', '--stdio'], { env: { ...process.env, PALISADE_DATA_DIR: dataDir, PALISADE_LOG_LEVEL: 'warn' } });
     let err = '';
     child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
