@@ -1,12 +1,13 @@
 import pino from 'pino';
-import { scrub } from './telemetry/scrub.js';
+import { scrub } from './dlp/scrub.js';
 
 /**
  * Logs go to stderr (stdout carries the MCP protocol on stdio) as JSON lines carrying the
- * call's `traceId`; secrets are redacted by path, and string fields are scrubbed of
- * emails, card numbers and tokens (a principal id or tool name can carry them).
+ * call's `traceId`. Two layers keep secrets out: known secret-bearing paths are censored,
+ * and every argument of every line goes through the DLP scrubber, so a token or personal
+ * value in a message, a field or an error's stack is masked before pino serialises it.
  */
-export function createLogger(level = process.env['PALISADE_LOG_LEVEL'] ?? 'info') {
+export function createLogger(level = process.env['PALISADE_LOG_LEVEL'] ?? 'info', destination: pino.DestinationStream = pino.destination({ fd: 2, sync: true })) {
   return pino(
     {
       level,
@@ -15,17 +16,14 @@ export function createLogger(level = process.env['PALISADE_LOG_LEVEL'] ?? 'info'
         paths: ['authorization', '*.authorization', 'headers.authorization', 'token', '*.token', 'password', '*.password', 'secret', '*.secret', 'args', '*.args'],
         censor: '[redacted]',
       },
-      formatters: { log: scrubFields },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((a) => scrub(a)) as Parameters<typeof method>);
+        },
+      },
     },
-    pino.destination({ fd: 2, sync: true }),
+    destination,
   );
-}
-
-/** Top-level string fields scrubbed; nested objects are the redact paths' business. */
-export function scrubFields(obj: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) out[k] = typeof v === 'string' ? scrub(v) : v;
-  return out;
 }
 
 export type PalisadeLogger = ReturnType<typeof createLogger>;

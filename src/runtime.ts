@@ -5,6 +5,7 @@ import type { LoadedConfig } from './config/load.js';
 import { ConfigError } from './core/errors.js';
 import type { Principal } from './core/principal.js';
 import { assertNoWildcardGrants } from './core/principal.js';
+import { dlpRedactor } from './dlp/redactor.js';
 import { createLogger, type PalisadeLogger } from './log.js';
 import { createPalisade, type Palisade } from './palisade.js';
 import { createMemoryStore } from './state/memory.js';
@@ -31,6 +32,9 @@ export const DEV_PRINCIPAL: Principal = Object.freeze({
   region: 'eu-west',
   grants: Object.freeze(['orders.read', 'flags.read', 'flags.write:dev', 'flags.write:staging', 'flags.write:prod', 'web.fetch']),
 });
+
+/** The secret holding the DLP `hash` master key (HMAC-SHA256, derived per tenant). */
+export const DLP_HASH_KEY_SECRET = 'dlp_hash_key';
 
 /** Everything a running server holds, built once from the configuration. */
 export interface Runtime {
@@ -96,6 +100,8 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
   if (demo) logger.warn({ demoEgress: demo }, 'DEMO egress allowance: web.fetchSafe may reach this one loopback origin');
   const local = config.server.reference_tools ? [...reference.tools, createWebFetchTool({ egress, maxTextChars: config.egress.max_text_chars })] : [];
   const served = applyToolSettings(loaded, local);
+  // `hash` redaction keys come from the secrets provider, read on the first call that hashes
+  const redactor = dlpRedactor({ logger, hashKey: () => secretsFromConfig(loaded, env).get(DLP_HASH_KEY_SECRET) });
   const stdioPrincipal = config.stdio.principal ?? DEV_PRINCIPAL;
   assertNoWildcardGrants(stdioPrincipal.grants, 'stdio.principal');
   // audit.*: this instance's chain; write tools leave an intent record before they run (fail closed).
@@ -110,7 +116,7 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
     // Upstream tools the gateway adds later are wrapped the same way (intent before a write).
     const catalog: MutableToolCatalog = { ...inner, upsert: (tools) => inner.upsert(tools.map(audit.wrap)) };
     palisade = await createPalisade({
-      tools: catalog, store, switches, logger, env, stepUp: config.auth.step_up,
+      tools: catalog, store, switches, logger, env, stepUp: config.auth.step_up, redactor,
       recorders: [audit.recorder, ...(telemetry ? [telemetry.recorder] : []), logRecorder(logger)],
       ...(telemetry && { onStage: telemetry.onStage }),
     });
