@@ -1,3 +1,5 @@
+import { scrub as dlpScrub } from '../dlp/scrub.js';
+
 /**
  * A small scrubber for span attributes, log fields and the audit log's redacted
  * arguments: emails, card numbers (Luhn), bearer tokens, JWTs, well-known key
@@ -12,8 +14,15 @@ const CARD = /(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)/g;
 const LONG_SECRET = /\b[A-Za-z0-9+/_-]{40,}={0,2}/g;
 const SUSPECT = /[@]|eyJ|bearer|basic|sk|pk|rk|gh|xox|AKIA|glpat|\d{4}|[A-Za-z0-9+/_-]{40}/i;
 
-/** The string with PII and secrets masked; unchanged strings are returned as they are. */
+/**
+ * The string with PII and secrets masked: the DLP detectors (src/dlp, every type), then
+ * the patterns above for what DLP leaves (cards inside words, short bearer and key tokens).
+ */
 export function scrub(value: string): string {
+  return scrubBasic(dlpScrub(value));
+}
+
+function scrubBasic(value: string): string {
   if (!SUSPECT.test(value)) return value;
   return value
     .replace(JWT, '[token]')
