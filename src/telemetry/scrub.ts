@@ -6,12 +6,12 @@ import { scrub as dlpScrub } from '../dlp/scrub.js';
  * prefixes and long secret-looking strings become `[email]`, `[card]`, `[token]`.
  * Deliberately conservative; the DLP detectors (src/dlp) are the full set.
  */
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
-const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
-const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
-const KEY_PREFIX = /\b(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{8,}|\bsk-[A-Za-z0-9_-]{16,}|\bgh[pousr]_[A-Za-z0-9]{20,}|\bxox[abposr]-[A-Za-z0-9-]{10,}|\bAKIA[0-9A-Z]{16}\b|\bglpat-[A-Za-z0-9_-]{20,}/g;
+const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}/g;
+const JWT = /\beyJ[A-Za-z0-9_-]{5,4096}\.[A-Za-z0-9_-]{5,8192}\.[A-Za-z0-9_-]{0,4096}/g;
+const BEARER = /\b(Bearer|Basic)\s{1,8}[A-Za-z0-9._~+/=-]{8,4096}/gi;
+const KEY_PREFIX = /\b(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{8,256}|\bsk-[A-Za-z0-9_-]{16,256}|\bgh[pousr]_[A-Za-z0-9]{20,256}|\bxox[abposr]-[A-Za-z0-9-]{10,256}|\bAKIA[0-9A-Z]{16}\b|\bglpat-[A-Za-z0-9_-]{20,256}/g;
 const CARD = /(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)/g;
-const LONG_SECRET = /\b[A-Za-z0-9+/_-]{40,}={0,2}/g;
+const LONG_SECRET = /\b[A-Za-z0-9+/_-]{40,512}={0,2}/g;
 const SUSPECT = /[@]|eyJ|bearer|basic|sk|pk|rk|gh|xox|AKIA|glpat|\d{4}|[A-Za-z0-9+/_-]{40}/i;
 
 /**
@@ -19,8 +19,12 @@ const SUSPECT = /[@]|eyJ|bearer|basic|sk|pk|rk|gh|xox|AKIA|glpat|\d{4}|[A-Za-z0-
  * the patterns above for what DLP leaves (cards inside words, short bearer and key tokens).
  */
 export function scrub(value: string): string {
-  return scrubBasic(dlpScrub(value));
+  // Callers keep at most a few hundred characters: never scan more than this of a hostile value.
+  const v = value.length > MAX_SCAN ? `${value.slice(0, MAX_SCAN)}…` : value;
+  return scrubBasic(dlpScrub(v));
 }
+
+const MAX_SCAN = 2048;
 
 function scrubBasic(value: string): string {
   if (!SUSPECT.test(value)) return value;

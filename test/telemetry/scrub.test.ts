@@ -43,3 +43,16 @@ describe('scrub', () => {
     expect((scrubValue('x'.repeat(1000)) as string).length).toBeLessThan(300);
   });
 });
+
+describe('scrub on hostile input (the stdio test sends a 100,000-character id)', () => {
+  it('long runs of every shape finish (linear, bounded scans) and keep nothing sensitive', () => {
+    const shapes = ['x', 'a-', 'eyJ', '1', '1 ', 'a@', 'a.', 'Bearer ', 'sk-', '+/'];
+    for (const s of shapes) {
+      const v = s.repeat(Math.ceil(100_000 / s.length));
+      const out = scrub(v);
+      expect(out.length).toBeLessThan(3000);
+      expect(typeof scrubValue({ id: v })).toBe('object');
+    }
+    expect(scrub(`${'x'.repeat(100_000)} bob@example.com`)).not.toContain('bob@example.com'); // past the scan window: cut, not kept
+  });
+});
