@@ -2,6 +2,7 @@
 export { createPalisade, type Palisade, type PalisadeOptions, type CallOptions } from './palisade.js';
 export { defineTool, zodValidator, type ToolDefinition } from './core/define.js';
 export { createMcpServer, type McpServerOptions } from './transport/mcp.js';
+export { PalisadeStdioTransport, DEFAULT_MAX_LINE_BYTES, type StdioTransportOptions } from './transport/stdio.js';
 export { startHttpServer, type HttpServerOptions, type HttpEdge, type EdgeAuthenticator, type EdgeAuthResult } from './transport/http.js';
 export type { TlsSettings, TlsFiles } from './transport/tls.js';
 export { CODES, ALL_CODES, isCode, type Code } from './core/codes.js';
