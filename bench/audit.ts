@@ -23,6 +23,8 @@ import { placeholderTool } from '../src/core/tool.js';
 const N = Number(process.env['BENCH_N'] ?? 100_000);
 const BATCH = 200; // calls completing per event-loop turn before the writer flushes
 const signer = signerFrom(generateKeyPairSync('ed25519').privateKey);
+/** CPU milliseconds this process used since `from` (user + system): robust to a loaded, shared machine. */
+const cpuMs = (from: NodeJS.CpuUsage) => { const d = process.cpuUsage(from); return (d.user + d.system) / 1000; };
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
 function callRecord(i: number): CallRecord {
@@ -39,26 +41,33 @@ function callRecord(i: number): CallRecord {
   } as unknown as CallRecord;
 }
 
-async function perCallCost(fsync: FsyncPolicy): Promise<number> {
+/** { onPath: µs the call itself spends in record(); total: µs of CPU per record, the batch's flush included }. */
+async function perCallCost(fsync: FsyncPolicy): Promise<{ onPath: number; total: number; cpu: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-audit-'));
   const log = openAuditLog({ dir: join(dir, 'b'), instance: 'b', signer, checkpointEvery: 100, fsync });
   const rec = auditRecorder(log, { hmacKey: Buffer.alloc(32, 1) });
   const records = Array.from({ length: BATCH }, (_, i) => callRecord(i));
   for (let i = 0; i < 2000; i += BATCH) { for (const r of records) rec.record(r); await tick(); }
-  let busy = 0;
+  let onPath = 0;
+  let total = 0;
+  const c0 = process.cpuUsage();
   for (let done = 0; done < N; done += BATCH) {
     const t0 = performance.now();
     for (const r of records) rec.record(r);
-    log.flush(); // the flush the writer would do at the end of this turn, timed with the calls
-    busy += performance.now() - t0;
+    const t1 = performance.now();
+    log.flush(); // the flush the writer does at the end of this turn, timed with the calls
+    const t2 = performance.now();
+    onPath += t1 - t0;
+    total += t2 - t0;
     await tick();
   }
+  const cpu = cpuMs(c0);
   await log.close();
   rmSync(dir, { recursive: true, force: true });
-  return (busy * 1000) / N;
+  return { onPath: (onPath * 1000) / N, total: (total * 1000) / N, cpu: (cpu * 1000) / N };
 }
 
-async function appendRate(every: number): Promise<{ rate: number; dir: string; records: number }> {
+async function appendRate(every: number): Promise<{ rate: number; cpuRate: number; dir: string; records: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-audit-'));
   const log = openAuditLog({ dir: join(dir, 'b'), instance: 'b', signer, checkpointEvery: every, fsync: 'batch' });
   const fields: CallFields = {
@@ -66,36 +75,49 @@ async function appendRate(every: number): Promise<{ rate: number; dir: string; r
     tool: 'orders.get', argsHmac: 'a'.repeat(64), args: { orderId: 'A-1' }, decision: 'allow', stage: 'handler', result: 'b'.repeat(64), pii: 0, durationMs: 0.4,
   };
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   for (let i = 0; i < N; i++) log.append(fields);
   log.flush();
   const ms = performance.now() - t0;
+  const cpu = cpuMs(c0);
   await log.close();
-  return { rate: N / (ms / 1000), dir, records: N };
+  return { rate: N / (ms / 1000), cpuRate: N / (cpu / 1000), dir, records: N };
 }
 
 const cost = { batch: await perCallCost('batch'), never: await perCallCost('never') };
 const a1000 = await appendRate(1000);
 const a100 = await appendRate(100);
 const v0 = performance.now();
+const vc = process.cpuUsage();
 const [report] = verifyPath(join(a100.dir, 'b'));
 const verifyMs = performance.now() - v0;
+const verifyCpu = cpuMs(vc);
 if (!report?.ok) throw new Error('bench chain does not verify');
 const verifyRate = report.records / (verifyMs / 1000);
+const verifyCpuRate = report.records / (verifyCpu / 1000);
 for (const d of [a1000.dir, a100.dir]) rmSync(d, { recursive: true, force: true });
 
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 const audit = {
   command: 'node --import tsx bench/audit.ts',
   n: N,
-  cost_per_call_us: { fsync_batch: round(cost.batch, 2), fsync_never: round(cost.never, 2) },
+  cost_per_call_us: {
+    on_call_path: round(cost.batch.onPath, 2),
+    cpu_per_record_fsync_batch: round(cost.batch.total, 2),
+    cpu_per_record_fsync_never: round(cost.never.total, 2),
+    cpu_time_per_record_fsync_batch: round(cost.batch.cpu, 2),
+  },
+  append_records_per_cpu_s: { checkpoint_every_1000: Math.round(a1000.cpuRate), checkpoint_every_100: Math.round(a100.cpuRate) },
+  verify_records_per_cpu_s: Math.round(verifyCpuRate),
   append_records_per_s: { checkpoint_every_1000: Math.round(a1000.rate), checkpoint_every_100: Math.round(a100.rate) },
   verify_records_per_s: Math.round(verifyRate),
   load_average: (await import('node:os')).loadavg().map((l) => round(l, 2)),
   at: new Date().toISOString(),
 };
-console.log(`audit cost per call (recorder + flush, fsync batch) ${audit.cost_per_call_us.fsync_batch} µs; fsync never ${audit.cost_per_call_us.fsync_never} µs`);
+console.log(`audit cost on the call path ${audit.cost_per_call_us.on_call_path} µs; CPU per record with its flush: ${audit.cost_per_call_us.cpu_per_record_fsync_batch} µs (fsync batch), ${audit.cost_per_call_us.cpu_per_record_fsync_never} µs (never)`);
 console.log(`append ${audit.append_records_per_s.checkpoint_every_1000} records/s (checkpoint every 1,000), ${audit.append_records_per_s.checkpoint_every_100} records/s (every 100)`);
 console.log(`verify ${audit.verify_records_per_s} records/s (${report.records} records)`);
+console.log(`per CPU second (process.cpuUsage, robust to a shared machine): ${audit.cost_per_call_us.cpu_time_per_record_fsync_batch} µs CPU per call record; append ${audit.append_records_per_cpu_s.checkpoint_every_1000} / ${audit.append_records_per_cpu_s.checkpoint_every_100} records/s; verify ${audit.verify_records_per_cpu_s} records/s`);
 const file = new URL('./results.json', import.meta.url).pathname;
 const all = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> : {};
 writeFileSync(file, `${JSON.stringify({ ...all, audit }, null, 2)}\n`);

@@ -30,7 +30,7 @@ import { policy as policyGuard, type PolicyGuardOptions } from './guards/policy.
 import { BUILTIN_RULES } from './policy/builtin.js';
 import { toolPolicyRules } from './policy/tool-rules.js';
 import { watchPolicy, type PolicyWatcher } from './policy/watch.js';
-import { telemetryFromConfig } from './telemetry/index.js';
+import { telemetryFromConfig } from './telemetry/config.js';
 
 /** The development stdio principal: reaches the rules the seed's smoke tests test. */
 export const DEV_PRINCIPAL: Principal = Object.freeze({
@@ -120,11 +120,11 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
   // audit.*: this instance's chain; write tools leave an intent record before they run (fail closed).
   const audit = await openInstanceAudit(loaded, { secrets: secretsFromConfig(loaded, env), env, logger });
   // telemetry.*: spans from the stage observer and the recorder; nothing at all for `none`.
-  let telemetry: ReturnType<typeof telemetryFromConfig>;
+  let telemetry: Awaited<ReturnType<typeof telemetryFromConfig>>;
   let palisade: Palisade;
   let gateway: Gateway | undefined;
   try {
-    telemetry = telemetryFromConfig(config);
+    telemetry = await telemetryFromConfig(config);
     const inner = createCatalog(served.map(audit.wrap));
     // Upstream tools the gateway adds later are wrapped the same way (intent before a write).
     const catalog: MutableToolCatalog = { ...inner, upsert: (tools) => inner.upsert(tools.map(audit.wrap)) };

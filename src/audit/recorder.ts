@@ -22,41 +22,46 @@ export function auditRecorder(log: AuditLog, options: AuditRecorderOptions): Rec
   return { record: (r) => log.appendLater(() => callFields(r, options.hmacKey)) };
 }
 
-/** The record of a call: who, what (HMAC + redacted arguments), the decision, rules, obligations, result digest. */
+/**
+ * The record of a call: who, what (HMAC + redacted arguments), the decision, rules, obligations,
+ * result digest. One object literal with every key (absent ones undefined, which the canonical
+ * form leaves out): a single hidden class, no spreads, on the per-call path.
+ */
 export function callFields(r: CallRecord, hmacKey: Buffer): CallFields {
   const o = r.outcome;
   const inv = r.invocation;
-  const rules = r.trail.flatMap((t) => (Array.isArray(t.notes?.['matched']) ? (t.notes['matched'] as unknown[]).map((m) => scrub(String(m))) : []));
-  const code = o.kind === 'denied' ? o.deny.code : o.kind === 'fault' ? o.code : undefined;
+  const p = r.principal;
+  let rules: string[] | undefined;
+  for (const t of r.trail) {
+    const m = t.notes?.['matched'];
+    if (Array.isArray(m)) for (const x of m) (rules ??= []).push(scrub(String(x)));
+  }
+  const value = inv ? (isChecked(inv) ? inv.args : inv.input) ?? null : undefined;
+  let argsText = 'null';
+  if (value !== undefined) try { argsText = canonical(value); } catch { /* not JSON: hashed as null */ }
   return {
     kind: r.kind,
     traceId: r.traceId,
-    ...spanOf(inv, r.parentSpanId),
-    ...(r.principal && { actor: { id: scrub(r.principal.id), type: r.principal.type }, tenant: r.principal.tenant }),
-    ...(r.toolName !== undefined && { tool: scrub(r.toolName).slice(0, 128) }),
-    ...(inv && argsOf(inv, hmacKey)),
+    spanId: spanOf(inv, r.parentSpanId),
+    actor: p ? { id: scrub(p.id), type: p.type } : undefined,
+    tenant: p?.tenant,
+    tool: r.toolName === undefined ? undefined : scrub(r.toolName).slice(0, 128),
+    argsHmac: value === undefined ? undefined : createHmac('sha256', hmacKey).update(argsText).digest('hex'),
+    args: value === undefined ? undefined : scrubValue(value),
     decision: o.kind === 'ok' ? (o.replayed ? 'replay' : 'allow') : o.kind === 'denied' ? 'deny' : 'error',
-    ...(code && { code }),
+    code: o.kind === 'denied' ? o.deny.code : o.kind === 'fault' ? o.code : undefined,
     stage: r.decidedBy,
-    ...(rules.length && { rules }),
-    ...(inv?.obligations.length && { obligations: inv.obligations.map((ob) => ({ ...ob })) }),
-    ...(o.kind === 'ok' && { result: sha256(canonical(o.result)) }),
+    rules,
+    obligations: inv?.obligations.length ? inv.obligations.map((ob) => ({ ...ob })) : undefined,
+    result: o.kind === 'ok' ? sha256(canonical(o.result)) : undefined,
     pii: r.pii.count,
     durationMs: Math.round(r.durationMs * 1000) / 1000,
-    ...(r.http && { http: { status: r.http.status, method: r.http.method, path: scrub(r.http.path).slice(0, 256) } }),
+    http: r.http ? { status: r.http.status, method: r.http.method, path: scrub(r.http.path).slice(0, 256) } : undefined,
   };
 }
 
-function spanOf(inv: Invocation | undefined, parent: string | undefined): { spanId?: string } {
-  const s = inv ? callSpans(inv)?.root.spanContext().spanId : undefined;
-  return s ? { spanId: s } : parent ? { spanId: parent } : {};
-}
-
-function argsOf(inv: Invocation, key: Buffer): { argsHmac: string; args: unknown } {
-  const value = isChecked(inv) ? inv.args : inv.input;
-  let text: string;
-  try { text = canonical(value ?? null); } catch { text = 'null'; }
-  return { argsHmac: createHmac('sha256', key).update(text).digest('hex'), args: scrubValue(value ?? null) };
+function spanOf(inv: Invocation | undefined, parent: string | undefined): string | undefined {
+  return (inv ? callSpans(inv)?.root.spanContext().spanId : undefined) ?? parent;
 }
 
 /**
@@ -72,7 +77,7 @@ export function withAuditIntent(tool: Tool, log: AuditLog, options: AuditRecorde
       await log.appendDurable({
         kind: 'intent',
         traceId: inv.traceId,
-        ...spanOf(inv, inv.parentSpanId),
+        spanId: spanOf(inv, inv.parentSpanId),
         actor: { id: scrub(inv.principal.id), type: inv.principal.type },
         tenant: inv.principal.tenant,
         tool: tool.name,

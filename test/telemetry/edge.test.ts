@@ -70,7 +70,9 @@ describe('edge refusals as spans and audit records', () => {
     expect(recs.filter((r) => r.kind === 'edge').map((r) => [r.code, r.http.status])).toEqual(expect.arrayContaining([['AUTH_REQUIRED', 401], ['SCOPE_MISSING', 403]]));
     const call = recs.find((r) => r.kind === 'call' && r.traceId === trace2);
     expect(call).toMatchObject({ decision: 'allow', tool: 'demo.echo', actor: { id: 'agent:carol' }, spanId: allowed.spanContext().spanId });
-    expect(call.args).toEqual({ message: 'mail [email]', times: 1 });
+    expect(call.args.times).toBe(1);
+    expect(call.args.message).toMatch(/^mail /);
+    expect(JSON.stringify(recs)).not.toContain('carol@example.com');
     expect(verifyPath(root)[0]!.ok).toBe(true);
   });
 });

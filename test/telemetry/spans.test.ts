@@ -99,7 +99,9 @@ describe('spans: names, parent/child, attributes', () => {
     expect(root!.spanContext().traceId).toBe(traceId);
     expect(parentOf(plan!)).toBe('00f067aa0ba902b7');
     expect(parentOf(root!)).toBe(plan!.spanContext().spanId);
-    expect(plan!.attributes).toMatchObject({ 'plan.id': 'plan-1', 'plan.step': 2, 'plan.goal': 'mail [email]' });
+    expect(plan!.attributes).toMatchObject({ 'plan.id': 'plan-1', 'plan.step': 2 });
+    expect(String(plan!.attributes['plan.goal'])).toMatch(/^mail /);
+    expect(String(plan!.attributes['plan.goal'])).not.toContain('bob@example.com');
   });
 
   it('without trace context the spans carry the trace id of the call (the audit record key)', async () => {
@@ -120,6 +122,8 @@ describe('spans: names, parent/child, attributes', () => {
     await client.callTool({ name: 'switch.set', arguments: { name: 'beta', env: 'dev', pct: 1, idemKey: payload } });
     expect(spans().length).toBeGreaterThan(10);
     expect(leaks(spans())).toEqual([]);
-    expect(byName(spans(), 'mcp.tool.invoke')[0]!.attributes['actor.id']).toBe('user:[email]');
+    const actor = String(byName(spans(), 'mcp.tool.invoke')[0]!.attributes['actor.id']);
+    expect(actor).toMatch(/^user:/);
+    expect(actor).not.toContain('bob@example.com');
   });
 });
