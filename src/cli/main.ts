@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   doctor: async () => (await import('./doctor.js')).doctor,
   kill: async () => (await import('./kill.js')).kill,
   catalog: async () => (await import('./catalog.js')).catalog,
+  audit: async () => (await import('./audit.js')).audit,
 };
 
 const USAGE = `usage: palisade <command> [options]
@@ -28,7 +29,8 @@ const USAGE = `usage: palisade <command> [options]
   token [--config FILE] [--host H] [--port P] [--aud URL] [--sub S] [--tenant T] [--region R] [--scope S ...] [--ttl SECONDS]
   doctor [--config FILE]      the operate checklist against the config
   kill read-only on|off | quarantine add|remove TOOL | egress block|unblock DOMAIN
-  catalog lock | diff | approve TOOL   gateway mode: pinned, signed upstream tool definitions`;
+  catalog lock | diff | approve TOOL   gateway mode: pinned, signed upstream tool definitions
+  audit verify [DIR|FILE] [--bundle FILE] [--key PEM] | export --trace ID [--out FILE] | tail`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

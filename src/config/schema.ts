@@ -90,7 +90,12 @@ export const ConfigSchema = z.strictObject({
     checkpoint_seconds: z.number().int().positive().default(5),
     fsync: z.enum(['always', 'batch', 'never']).default('batch'),
   }).prefault({}),
-  telemetry: z.strictObject({ exporter: z.enum(['none', 'otlp', 'console']).default('none') }).prefault({}),
+  telemetry: z.strictObject({
+    exporter: z.enum(['none', 'otlp', 'console']).default('none'),
+    /** OTLP/HTTP traces endpoint; unset: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT / OTEL_EXPORTER_OTLP_ENDPOINT. */
+    otlp: z.strictObject({ endpoint: z.url().optional() }).prefault({}),
+    service_name: z.string().min(1).max(128).default('palisade'),
+  }).prefault({}),
 });
 
 export type PalisadeConfig = z.output<typeof ConfigSchema>;

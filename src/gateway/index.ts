@@ -100,11 +100,13 @@ export function createGateway(o: GatewayOptions) {
         // idemKey is Palisade's: the upstream never sees it.
         const { idemKey: _k, ...rest } = args;
         const progress = ctx.invocation.client?.progress;
+        const elicit = ctx.invocation.client?.elicit;
         const r = await conn.callTool(d.name, rest, {
           signal: ctx.signal,
           timeoutMs,
           caller: ctx.principal,
           ...(progress && { onprogress: (p: { progress: number; total?: number; message?: string }) => { void progress(p.progress, p.total, p.message).catch(() => undefined); } }),
+          ...(elicit && { elicit: async (message: string, requestedSchema: Record<string, unknown>) => elicit({ message: `[${d.upstream}] ${message}`, requestedSchema }, { signal: ctx.signal, timeoutMs: 120_000 }) }),
         });
         return {
           content: (Array.isArray(r.content) ? r.content : []) as ContentBlock[],

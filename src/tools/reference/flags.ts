@@ -6,6 +6,7 @@ import { DenyError } from '../../core/errors.js';
 import { stateKey } from '../../core/keys.js';
 import type { Tool } from '../../core/tool.js';
 import type { ReferenceData } from './backend.js';
+import { withServiceSpan } from '../../telemetry/calls.js';
 
 export const TICKET_MESSAGE = 'prod change >10% requires change ticket';
 const FLAG_NAME = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
@@ -57,10 +58,10 @@ export function flagTools(data: ReferenceData, options: FlagToolOptions): Tool[]
     async handler(args, ctx) {
       const opId = args.idemKey ? flagOpId(ctx.principal.tenant, ctx.principal.id, args.idemKey) : null;
       const argsHash = sha256Hex(canonicalJson({ name: args.name, env: args.env, rolloutPct: args.rolloutPct, ticket: args.ticket ?? null }));
-      const r = await flags.apply({
+      const r = await withServiceSpan(ctx, 'flags.store.apply', () => flags.apply({
         tenant: ctx.principal.tenant, env: args.env, name: args.name, pct: args.rolloutPct, ticket: args.ticket ?? null,
         actor: ctx.principal.id, at: now().toISOString(), opId, argsHash,
-      });
+      }));
       if (r.kind === 'conflict') throw new DenyError('IDEMPOTENCY_CONFLICT', 'idemKey was already used with other arguments for flag.set');
       return {
         name: args.name, env: args.env, rolloutPct: args.rolloutPct,
@@ -83,9 +84,9 @@ export function flagTools(data: ReferenceData, options: FlagToolOptions): Tool[]
       history: z.array(z.object({ previousPct: z.number().nullable(), rolloutPct: z.number(), ticket: z.string().nullable(), actor: z.string(), at: z.string() })),
     }),
     async handler({ name: n, env: e }, ctx) {
-      const row = await flags.get(ctx.principal.tenant, e, n);
+      const row = await withServiceSpan(ctx, 'flags.store.get', () => flags.get(ctx.principal.tenant, e, n));
       if (!row) throw new DenyError('NOT_FOUND', 'flag not found');
-      const history = (await flags.recent(ctx.principal.tenant, e, n, 5)).map((h) => ({
+      const history = (await withServiceSpan(ctx, 'flags.store.recent', () => flags.recent(ctx.principal.tenant, e, n, 5))).map((h) => ({
         previousPct: h.previous_pct, rolloutPct: h.new_pct, ticket: h.ticket, actor: h.actor, at: h.at,
       }));
       return { name: n, env: e, rolloutPct: row.rollout_pct, ticket: row.ticket, updatedBy: row.updated_by, updatedAt: row.updated_at, history };

@@ -7,6 +7,7 @@ import type { Tool, ToolContext } from '../../core/tool.js';
 import { maskValue } from '../../dlp/obligations.js';
 import type { OrderRow, OrdersStore, ReferenceData } from './backend.js';
 import { chooseRegion, REGIONS, subjectRegionOf } from './regions.js';
+import { withServiceSpan } from '../../telemetry/calls.js';
 
 export const PII_GRANT = 'orders.read:pii';
 const MAX_SPAN_DAYS = 92;
@@ -104,7 +105,7 @@ export function ordersTools(data: ReferenceData): Tool[] {
       const store = storeFor(data, args, ctx);
       // Keyset pagination on (created_at, id); without a cursor, start just before `from`.
       const after = cursor ? decodeCursor(cursor)! : { date: from, id: '' };
-      const rows = await store.page({ tenant: ctx.principal.tenant, from, to, after, limit: limit + 1 });
+      const rows = await withServiceSpan(ctx, 'orders.db.page', () => store.page({ tenant: ctx.principal.tenant, from, to, after, limit: limit + 1 }), { 'db.region': store.region });
       const more = rows.length > limit;
       const shown = rows.slice(0, limit);
       return {
@@ -133,7 +134,7 @@ export function ordersTools(data: ReferenceData): Tool[] {
     output: z.object({ region: z.string(), order: OrderOut }),
     async handler(args, ctx) {
       const store = storeFor(data, args, ctx);
-      const row = await store.byId(ctx.principal.tenant, args.orderId);
+      const row = await withServiceSpan(ctx, 'orders.db.get', () => store.byId(ctx.principal.tenant, args.orderId), { 'db.region': store.region });
       // Absent, foreign and other-region orders answer identically: no existence leak.
       if (!row) throw new DenyError('NOT_FOUND', 'order not found');
       return { region: store.region, order: present(row, hasPii(ctx.principal) ? [] : ['email']) };
