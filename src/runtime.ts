@@ -15,6 +15,7 @@ import type { StateStore } from './state/store.js';
 import { createSwitchboard, switchDefaults } from './state/switches.js';
 import type { PalisadeConfig } from './config/schema.js';
 import type { Tool } from './core/tool.js';
+import { limits } from './guards/limits.js';
 import { createCatalog, type MutableToolCatalog } from './core/catalog.js';
 import type { Gateway } from './gateway/index.js';
 import { openGateway } from './gateway/open.js';
@@ -102,6 +103,9 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
   const served = applyToolSettings(loaded, local);
   // `hash` redaction keys come from the secrets provider, read on the first call that hashes
   const redactor = dlpRedactor({ logger, hashKey: () => secretsFromConfig(loaded, env).get(DLP_HASH_KEY_SECRET) });
+  // A lease outlives the longest handler deadline, so a live call never loses its slot.
+  const leaseMs = Math.max(60_000, ...served.map((t) => (t.timeoutMs ?? 30_000) + 30_000), ...Object.values(config.tools).map((t) => (t.timeout_ms ?? 30_000) + 30_000));
+  const limitStage = limits({ store, entries: loaded.limits, tools: config.tools, leaseMs });
   const stdioPrincipal = config.stdio.principal ?? DEV_PRINCIPAL;
   assertNoWildcardGrants(stdioPrincipal.grants, 'stdio.principal');
   // audit.*: this instance's chain; write tools leave an intent record before they run (fail closed).
@@ -117,6 +121,7 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
     const catalog: MutableToolCatalog = { ...inner, upsert: (tools) => inner.upsert(tools.map(audit.wrap)) };
     palisade = await createPalisade({
       tools: catalog, store, switches, logger, env, stepUp: config.auth.step_up, redactor,
+      stages: { limits: limitStage },
       recorders: [audit.recorder, ...(telemetry ? [telemetry.recorder] : []), logRecorder(logger)],
       ...(telemetry && { onStage: telemetry.onStage }),
     });
@@ -167,6 +172,9 @@ export function applyToolSettings(loaded: LoadedConfig, tools: readonly Tool[]):
   return tools.map((t) => {
     const s = settings[t.name];
     if (!s) return t;
+    if (s.fail_open === true && t.effect !== 'read') {
+      throw new ConfigError(`${loaded.file ?? '(embedded default)'}: tools.${t.name}.fail_open: only a read tool may fail open`);
+    }
     return Object.freeze({
       ...t,
       ...(s.cost_usd !== undefined && { cost: s.cost_usd }),

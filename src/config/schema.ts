@@ -11,6 +11,9 @@ export const ToolSettingsSchema = z.strictObject({
   cost_usd: z.number().nonnegative().optional().describe('cost charged against the daily budget per call'),
   timeout_ms: z.number().int().positive().max(600_000).optional().describe('longest the handler may run; then UPSTREAM_ERROR'),
   ticket_pattern: z.string().max(256).optional().describe('flag.set: change ticket format (a regular expression)'),
+  per_row: z.number().nonnegative().optional().describe('cost added per row of the result (its top-level arrays), charged after the call'),
+  per_kb: z.number().nonnegative().optional().describe('cost added per KiB of the result, charged after the call'),
+  fail_open: z.boolean().optional().describe('WARNING: a READ tool runs unlimited while the state store is unreachable; refused on write tools; doctor reports it'),
 });
 
 /**
@@ -100,3 +103,4 @@ export const ConfigSchema = z.strictObject({
 
 export type PalisadeConfig = z.output<typeof ConfigSchema>;
 export type PrincipalConfig = z.output<typeof PrincipalSchema>;
+export type ToolSettings = z.output<typeof ToolSettingsSchema>;

@@ -11,6 +11,7 @@ import { MCP_PATH, routeRequest, WELL_KNOWN, type RouteTable } from './http-rout
 import { createSessionTable } from './http-sessions.js';
 import { LOOPBACK_NAMES, normalizeHostEntry, securityHeaders } from './hygiene.js';
 import type { TlsSettings } from './tls.js';
+import type { SessionRegistry } from '../state/sessions.js';
 
 export type { EdgeAuthenticator, EdgeAuthResult } from './http-auth.js';
 export { isLoopbackHost } from '../core/loopback.js';
@@ -47,6 +48,8 @@ export interface HttpServerOptions {
   readonly ready?: () => Promise<boolean>;
   readonly logger?: Logger;
   readonly name?: string;
+  /** Fleet mode: session ownership and initialize state in the shared store (see state/sessions.ts). */
+  readonly sharedSessions?: SessionRegistry;
 }
 
 export interface HttpEdge {
@@ -140,6 +143,12 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpEdge> {
     maxBatch: o.maxBatch ?? 20,
     ...(o.name !== undefined && { name: o.name }),
     ...(o.sseMaxMs !== undefined && { sseMaxMs: o.sseMaxMs }),
+    ...(o.sharedSessions && { shared: o.sharedSessions }),
+  });
+  // A session closed (DELETE) on another instance closes here too.
+  const unsubscribe = o.sharedSessions?.onClosed((id) => {
+    const s = sessions.get(id);
+    if (s) void sessions.close(s);
   });
   ready = { table: { hosts, origins, metadataPaths }, endpoint, metadata: () => auth.metadata() };
 
@@ -167,6 +176,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpEdge> {
     reloadTls: () => listener.reloadTls(),
     async close() {
       draining = true;
+      unsubscribe?.();
       await sessions.closeAll();
       await listener.close();
     },
