@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from '../../src/state/redis.js';
 import { createSwitchboard } from '../../src/state/switches.js';
+import { flagOpId } from '../../src/tools/reference/flags.js';
 import { codeOf, textOf } from '../helpers/fixtures.js';
 import { fleetClient, haveHaproxy, haveRedisServer, privateRedis, startFleet, type Fleet } from './harness.js';
 
@@ -157,7 +158,7 @@ describe.runIf(run)('two instances behind HAProxy round-robin behave as one', ()
     expect(rows.filter((r) => r.n > 1)).toEqual([]);
     const applied = new Set(rows.map((r) => r.op_id));
     // op_id is UNIQUE in the reference data: a second application would have faulted, never answered OK twice.
-    for (const k of done) expect(applied.has(`acme|agent:faulty|${k}`)).toBe(true);
+    for (const k of done) expect(applied.has(flagOpId('acme', 'agent:faulty', k))).toBe(true);
     expect(done.size).toBeGreaterThan(8);
   }, 60_000);
 });
