@@ -25,7 +25,10 @@ function scrubAny(v: unknown, depth: number): unknown {
     v.forEach((x, i) => { const y = scrubAny(x, depth + 1); if (y !== x) { copy ??= v.slice(); copy[i] = y; } });
     return copy ?? v;
   }
-  if (v instanceof Date || ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return v;
+  // plain data only: class instances (sockets, servers, buffers) are not walked, which could be
+  // an unbounded graph; pino serialises them by their own rules and path redaction
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return v;
   let copy: Record<string, unknown> | undefined;
   for (const [k, x] of Object.entries(v)) {
     const y = scrubAny(x, depth + 1);
