@@ -1,6 +1,5 @@
 /**
- * Per-stage costs of one call, in process: from Core v2's onStage observer when
- * createPalisade offers it, else by timing each guard of the pipeline in place.
+ * Per-stage costs of one call, in process: from Core v2's onStage observer.
  * Plus the edge's token check (authenticate), which runs before the pipeline on
  * every HTTP request of a session.
  */
@@ -14,28 +13,12 @@ import { READ, benchPrincipal, writeArgs } from './lib/tools.js';
 
 export type StageResult = Record<string, { medianUs: number; p99Us: number; n: number }>;
 
-type Timed = { name: string; check: (inv: unknown) => unknown };
-
-export async function runStages(opts: { n: number }): Promise<{ source: 'onStage' | 'guards'; read: StageResult; write: StageResult; auth: StageResult }> {
+export async function runStages(opts: { n: number }): Promise<{ source: 'onStage'; read: StageResult; write: StageResult; auth: StageResult }> {
   const events: { stage: string; durationMs: number }[] = [];
   const palisade = await benchPalisade({ onStage: (e: { stage: string; durationMs: number }) => { events.push({ stage: e.stage, durationMs: e.durationMs }); } });
   const principal = benchPrincipal();
   await palisade.call(principal, READ.name, READ.args);
-  const source = events.length > 0 ? 'onStage' : 'guards';
-  if (source === 'guards') {
-    // Before Core v2: wrap each guard where the pipeline keeps it.
-    const guards = palisade.pipeline.guards as unknown as Timed[];
-    guards.forEach((g, i) => {
-      const check = g.check.bind(g);
-      guards[i] = {
-        name: g.name,
-        check: async (inv: unknown) => {
-          const t0 = performance.now();
-          try { return await check(inv); } finally { events.push({ stage: g.name, durationMs: performance.now() - t0 }); }
-        },
-      };
-    });
-  }
+  if (events.length === 0) throw new Error('createPalisade did not report stages through onStage');
   const measure = async (call: (i: number) => Promise<unknown>): Promise<StageResult> => {
     for (let i = 0; i < 200; i++) await call(i);
     events.length = 0;
@@ -55,7 +38,7 @@ export async function runStages(opts: { n: number }): Promise<{ source: 'onStage
   const read = await measure(() => palisade.call(principal, READ.name, READ.args));
   const write = await measure((i) => palisade.call(principal, 'bench.write', writeArgs(i)));
   await palisade.close();
-  return { source, read, write, auth: await authCost(opts.n) };
+  return { source: 'onStage', read, write, auth: await authCost(opts.n) };
 }
 
 /** The edge's authenticate() per request: the same token on the same session, as a client sends it. */

@@ -1,12 +1,22 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { z } from 'zod';
-import type { Outcome } from './core/decision.js';
-import type { Invocation } from './core/invocation.js';
-import { createPipeline, type Guard, type Logger, type Pipeline, type Recorder, type Redactor } from './core/pipeline.js';
+import { createCatalog, type ToolCatalog } from './core/catalog.js';
+import type { Decision, Outcome } from './core/decision.js';
+import type { ClientChannel, Invocation } from './core/invocation.js';
+import type { Logger } from './core/logger.js';
+import {
+  createPipeline,
+  type Guard,
+  type GuardStage,
+  type Pipeline,
+  type PreflightOptions,
+  type Recorder,
+  type Redactor,
+  type StageObserver,
+} from './core/pipeline.js';
 import { assertNoWildcardGrants, type Principal } from './core/principal.js';
+import type { CallRecord } from './core/record.js';
 import { toToolResult, type ToolResult } from './core/result.js';
-import { mayReach, placeholderTool, resolveScope, type Tool } from './core/tool.js';
-import { ConfigSchema } from './config/schema.js';
+import { mayReach, placeholderTool, type Tool } from './core/tool.js';
 import { obligationRedactor } from './dlp/obligations.js';
 import { catalog } from './guards/catalog.js';
 import { idempotency, type IdempotencyOptions } from './guards/idempotency.js';
@@ -16,29 +26,30 @@ import { schema } from './guards/schema.js';
 import { qualifiedScopes, scopes } from './guards/scopes.js';
 import { createMemoryStore } from './state/memory.js';
 import type { StateStore } from './state/store.js';
-import { createSwitchboard, type Switchboard } from './state/switches.js';
+import { createSwitchboard, switchDefaults, type SwitchDefaults, type Switchboard } from './state/switches.js';
 
 export interface PalisadeOptions {
-  readonly tools: readonly Tool[];
+  /** The tools, or a live catalog (gateway mode changes it at run time). */
+  readonly tools: readonly Tool[] | ToolCatalog;
   /** Shared state (counters, idempotency, switches). Default: in-memory. */
   readonly store?: StateStore;
-  /** palisade.yaml content (as parsed YAML); supplies kill-switch defaults when `killswitch` is absent. */
-  readonly config?: ConfigInput;
-  /** Live kill switches. Default: built on `store` from `killswitch`. */
+  /** Live kill switches. Default: built on `store` from `killswitch` (and MCP_READ_ONLY). */
   readonly switches?: Switchboard;
-  readonly killswitch?: { readOnly?: boolean; quarantine?: readonly string[]; egressBlock?: readonly string[] };
-  /** Guards for the policy and limits stages, in that order (later issues plug in here). */
-  readonly policyGuards?: readonly Guard[];
-  readonly limitGuards?: readonly Guard[];
+  readonly killswitch?: Partial<Omit<SwitchDefaults, 'readOnlyForced'>>;
+  /** Guards of the policy and limits stages (later issues plug in here). */
+  readonly stages?: { readonly policy?: Guard | readonly Guard[]; readonly limits?: Guard | readonly Guard[] };
+  /** Stages in shadow mode: decide and record, never stop the call (safe roll-out). */
+  readonly dryRun?: readonly GuardStage[];
+  /** `auth.step_up`: list every tool; a call without the grant answers SCOPE_MISSING (else NOT_FOUND). */
+  readonly stepUp?: boolean;
   readonly idempotency?: IdempotencyOptions;
   readonly redactor?: Redactor;
   readonly recorders?: readonly Recorder[];
+  readonly onStage?: StageObserver | readonly StageObserver[];
   readonly logger?: Logger;
   readonly handlerTimeoutMs?: number;
   readonly env?: NodeJS.ProcessEnv;
 }
-
-export type ConfigInput = z.input<typeof ConfigSchema>;
 
 export interface CallOptions {
   readonly sessionId?: string;
@@ -46,6 +57,8 @@ export interface CallOptions {
   readonly transport?: string;
   readonly signal?: AbortSignal;
   readonly traceId?: string;
+  readonly parentSpanId?: string;
+  readonly client?: ClientChannel;
 }
 
 /** The guarded tool catalog: what every transport serves. */
@@ -53,24 +66,27 @@ export interface Palisade {
   readonly pipeline: Pipeline;
   readonly store: StateStore;
   readonly switches: Switchboard;
-  readonly tools: ReadonlyMap<string, Tool>;
-  /** Tools this principal may see in tools/list. */
+  readonly catalog: ToolCatalog;
+  readonly stepUp: boolean;
+  /** Tools this principal may see in tools/list (every tool under step-up). */
   visibleTools(principal: Principal): Tool[];
   /** Runs one call through the pipeline. */
   invoke(principal: Principal, name: string, args: unknown, options?: CallOptions): Promise<Outcome>;
   /** `invoke`, mapped to an MCP CallToolResult. */
   call(principal: Principal, name: string, args: unknown, options?: CallOptions): Promise<ToolResult>;
   /**
-   * The grant a tools/call would need that this principal lacks, judged on raw
-   * arguments; lets an HTTP edge answer 403 insufficient_scope before the call.
+   * The pipeline's own guards for one call, without the handler and consuming nothing
+   * (default: catalog through scopes.qualified). Edges ask this instead of deciding.
    */
-  missingScope(principal: Principal, name: string, args: unknown): string | undefined;
+  preflight(principal: Principal, name: string, args: unknown, options?: PreflightOptions & CallOptions): Promise<Decision>;
+  /** Hands an edge refusal to the recorders (audit, spans) with its code. */
+  recordEdge(record: Omit<CallRecord, 'kind' | 'trail' | 'decidedBy' | 'pii'> & Partial<Pick<CallRecord, 'trail'>>): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
- * Wraps tools in the pipeline of DESIGN.md:
- * catalog -> killswitch -> scopes -> schema -> scopes.qualified -> rules/policy -> limits -> idempotency
+ * Wraps tools in the pipeline (see STAGES in core/pipeline.ts):
+ * catalog -> killswitch -> scopes -> schema -> scopes.qualified -> policy -> limits -> idempotency
  * -> handler -> redact -> record.
  *
  * @example
@@ -80,56 +96,49 @@ export interface Palisade {
  */
 export async function createPalisade(options: PalisadeOptions): Promise<Palisade> {
   const env = options.env ?? process.env;
-  const tools = new Map<string, Tool>();
-  for (const t of options.tools) {
-    if (tools.has(t.name)) throw new TypeError(`tool ${t.name} is defined twice`);
-    tools.set(t.name, t);
-  }
+  const cat: ToolCatalog = Array.isArray(options.tools) ? createCatalog(options.tools as readonly Tool[]) : (options.tools as ToolCatalog);
   const store = options.store ?? createMemoryStore();
-  const cfg = options.config !== undefined ? ConfigSchema.parse(options.config) : undefined;
-  const ks = options.killswitch ?? (cfg ? { readOnly: cfg.killswitch.read_only, quarantine: cfg.killswitch.quarantine, egressBlock: cfg.egress.block } : {});
-  const switches = options.switches ?? await createSwitchboard(store, {
-    readOnly: ks.readOnly ?? false,
-    readOnlyForced: env['MCP_READ_ONLY'] === '1' || env['MCP_READ_ONLY'] === 'true',
-    quarantine: ks.quarantine ?? [],
-    egressBlock: ks.egressBlock ?? [],
-  });
+  const switches = options.switches ?? await createSwitchboard(store, switchDefaults(options.killswitch ?? {}, env));
   const ownsSwitches = options.switches === undefined;
+  const stepUp = options.stepUp ?? false;
 
-  const guards: Guard[] = [
-    catalog(),
-    killswitch(switches),
-    scopes(),
-    schema(),
-    qualifiedScopes(),
-    toolRules(),
-    ...(options.policyGuards ?? []),
-    ...(options.limitGuards ?? []),
-    idempotency(store, options.idempotency),
-  ];
+  const policy = options.stages?.policy;
   const pipeline = createPipeline({
-    guards,
+    stages: {
+      catalog: catalog(),
+      killswitch: killswitch(switches),
+      scopes: scopes({ stepUp }),
+      schema: schema(),
+      'scopes.qualified': qualifiedScopes(),
+      policy: [toolRules(), ...(policy === undefined ? [] : Array.isArray(policy) ? policy : [policy as Guard])],
+      ...(options.stages?.limits !== undefined && { limits: options.stages.limits }),
+      idempotency: idempotency(store, options.idempotency),
+    },
     redactor: options.redactor ?? obligationRedactor(),
     ...(options.recorders && { recorders: options.recorders }),
+    ...(options.onStage && { onStage: options.onStage }),
+    ...(options.dryRun && { dryRun: options.dryRun }),
     ...(options.logger && { logger: options.logger }),
     ...(options.handlerTimeoutMs !== undefined && { handlerTimeoutMs: options.handlerTimeoutMs }),
   });
 
-  function invocationFor(principal: Principal, name: string, args: unknown, o: CallOptions): Invocation {
+  function invocationFor(principal: Principal, name: string, input: unknown, o: CallOptions): Invocation {
     assertNoWildcardGrants(principal.grants, `principal ${principal.id}`);
-    const tool = tools.get(name) ?? placeholderTool(name);
+    const tool = cat.get(name) ?? placeholderTool(name);
+    const trace = o.traceId !== undefined ? { traceId: o.traceId, parentSpanId: o.parentSpanId } : traceContextFrom(o.meta);
     return {
-      traceId: o.traceId ?? traceIdFrom(o.meta) ?? randomBytes(16).toString('hex'),
+      traceId: trace?.traceId ?? randomBytes(16).toString('hex'),
+      ...(trace?.parentSpanId !== undefined && { parentSpanId: trace.parentSpanId }),
       principal,
       tool,
-      args: (args ?? {}) as Record<string, unknown>,
-      validated: false,
+      input: input ?? {},
       session: { id: o.sessionId ?? randomUUID(), tainted: false },
       meta: o.meta ?? {},
       transport: o.transport ?? 'memory',
       startedAt: Date.now(),
       obligations: [],
       signal: o.signal ?? new AbortController().signal,
+      ...(o.client && { client: o.client }),
     };
   }
 
@@ -139,30 +148,35 @@ export async function createPalisade(options: PalisadeOptions): Promise<Palisade
     pipeline,
     store,
     switches,
-    tools,
-    visibleTools: (principal) => [...tools.values()].filter((t) => mayReach(principal, t)),
+    catalog: cat,
+    stepUp,
+    visibleTools: (principal) => cat.list().filter((t) => stepUp || mayReach(principal, t)),
     invoke,
     call: async (principal, name, args, o) => toToolResult(await invoke(principal, name, args, o)),
-    missingScope(principal, name, args) {
-      const tool = tools.get(name);
-      if (!tool) return undefined;
-      if (!mayReach(principal, tool)) return resolveScope(tool.scope, {}) ?? tool.scope;
-      const raw = args !== null && typeof args === 'object' ? (args as Record<string, unknown>) : {};
-      const needed = resolveScope(tool.scope, raw);
-      return needed !== undefined && !principal.grants.includes(needed) ? needed : undefined;
-    },
+    preflight: (principal, name, args, o = {}) => pipeline.preflight(invocationFor(principal, name, args, o), o),
+    recordEdge: (r) => pipeline.record({ trail: [], ...r, kind: 'edge', decidedBy: 'edge', pii: { count: 0, byType: {} } }),
     async close() {
       if (ownsSwitches) switches.close();
     },
   };
 }
 
-const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
+const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
-/** W3C trace context from `_meta.traceparent`, when well formed and not all zeros. */
-export function traceIdFrom(meta: Record<string, unknown> | undefined): string | undefined {
-  const tp = meta?.['traceparent'];
+/** W3C trace context (`traceparent`), when well formed and not all zeros. */
+export function parseTraceparent(tp: unknown): { traceId: string; parentSpanId: string } | undefined {
   if (typeof tp !== 'string') return undefined;
   const m = TRACEPARENT.exec(tp);
-  return m && !/^0+$/.test(m[1]!) ? m[1] : undefined;
+  if (!m || /^0+$/.test(m[1]!) || /^0+$/.test(m[2]!)) return undefined;
+  return { traceId: m[1]!, parentSpanId: m[2]! };
+}
+
+/** Trace context from `_meta.traceparent`. */
+export function traceContextFrom(meta: Record<string, unknown> | undefined): { traceId: string; parentSpanId: string } | undefined {
+  return parseTraceparent(meta?.['traceparent']);
+}
+
+/** The trace id of `_meta.traceparent`, when well formed and not all zeros. */
+export function traceIdFrom(meta: Record<string, unknown> | undefined): string | undefined {
+  return traceContextFrom(meta)?.traceId;
 }

@@ -10,7 +10,9 @@ import { createMemoryStore } from './state/memory.js';
 import { createRedisStore } from './state/redis.js';
 import { createSqliteStore } from './state/sqlite.js';
 import type { StateStore } from './state/store.js';
-import { createSwitchboard } from './state/switches.js';
+import { createSwitchboard, switchDefaults } from './state/switches.js';
+import type { PalisadeConfig } from './config/schema.js';
+import type { Tool } from './core/tool.js';
 import { createReferenceTools } from './tools/index.js';
 import { createEgressClient, egressOptionsFromConfig } from './egress/index.js';
 import { createWebFetchTool } from './tools/web-fetch.js';
@@ -66,12 +68,7 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
   const logger = options.logger ?? createLogger();
   const { config } = loaded;
   const store = await openStore(loaded, env);
-  const switches = await createSwitchboard(store, {
-    readOnly: config.killswitch.read_only,
-    readOnlyForced: env['MCP_READ_ONLY'] === '1' || env['MCP_READ_ONLY'] === 'true',
-    quarantine: config.killswitch.quarantine,
-    egressBlock: config.egress.block,
-  });
+  const switches = await createSwitchboard(store, switchDefaultsFromConfig(config, env));
   const reference = await createReferenceTools(loaded);
   // One egress client for the server; the block list is read live from the switchboard on every request and hop.
   const egressOptions = egressOptionsFromConfig(config.egress, { blocked: () => switches.current().egressBlock });
@@ -85,8 +82,8 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
       }
     : egressOptions);
   if (demo) logger.warn({ demoEgress: demo }, 'DEMO egress allowance: web.fetchSafe may reach this one loopback origin');
-  const tools = [...reference.tools, createWebFetchTool({ egress, maxTextChars: config.egress.max_text_chars })];
-  const palisade = await createPalisade({ tools, store, switches, logger, env, recorders: [logRecorder(logger)] });
+  const tools = applyToolSettings(loaded, [...reference.tools, createWebFetchTool({ egress, maxTextChars: config.egress.max_text_chars })]);
+  const palisade = await createPalisade({ tools, store, switches, logger, env, stepUp: config.auth.step_up, recorders: [logRecorder(logger)] });
   const stdioPrincipal = config.stdio.principal ?? DEV_PRINCIPAL;
   assertNoWildcardGrants(stdioPrincipal.grants, 'stdio.principal');
   return {
@@ -102,4 +99,31 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
       await store.close();
     },
   };
+}
+
+/** Kill-switch defaults from palisade.yaml plus MCP_READ_ONLY, built in one place for every command. */
+export function switchDefaultsFromConfig(config: PalisadeConfig, env: NodeJS.ProcessEnv = process.env) {
+  return switchDefaults({ readOnly: config.killswitch.read_only, quarantine: config.killswitch.quarantine, egressBlock: config.egress.block }, env);
+}
+
+/**
+ * `tools.<name>` settings onto the served tools: `cost_usd` and `timeout_ms` act here
+ * (`ticket_pattern` where flag.set is built). A name that is not a served tool would
+ * be an inert key, so it stops start-up.
+ */
+export function applyToolSettings(loaded: LoadedConfig, tools: readonly Tool[]): Tool[] {
+  const settings = loaded.config.tools;
+  const names = new Set(tools.map((t) => t.name));
+  for (const name of Object.keys(settings)) {
+    if (!names.has(name)) throw new ConfigError(`${loaded.file ?? '(embedded default)'}: tools.${name}: no tool of that name is served`);
+  }
+  return tools.map((t) => {
+    const s = settings[t.name];
+    if (!s) return t;
+    return Object.freeze({
+      ...t,
+      ...(s.cost_usd !== undefined && { cost: s.cost_usd }),
+      ...(s.timeout_ms !== undefined && { timeoutMs: s.timeout_ms }),
+    });
+  });
 }

@@ -45,7 +45,7 @@ export function tables(r: SideBySide): string {
     out.push('');
   }
   if (r.stages) {
-    out.push(`### Per stage (in process, from ${r.stages.source === 'onStage' ? "Core v2's onStage observer" : 'each guard timed in place'}), µs`, '');
+    out.push(`### Per stage (in process, from Core v2's onStage observer), µs`, '');
     out.push('| stage | read median | read p99 | write median | write p99 |');
     out.push('| --- | ---: | ---: | ---: | ---: |');
     const names = [...new Set([...Object.keys(r.stages.read), ...Object.keys(r.stages.write)])];

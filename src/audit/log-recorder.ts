@@ -1,27 +1,29 @@
-import type { Recorder } from '../core/pipeline.js';
-
-interface InfoLogger { info(obj: object, msg: string): void }
+import type { Recorder } from '../core/record.js';
+import type { Logger } from '../core/logger.js';
+import { outcomeCode } from '../core/decision.js';
 
 /**
- * One structured log line per call, allowed or denied: who, which tool, the decision
- * and its code. Arguments and results are never logged. The signed audit log of the
- * audit issue is another Recorder beside this one.
+ * One structured log line per call or edge refusal: who, which tool, the decision,
+ * its code and the stage that decided. Arguments and results are never logged.
  */
-export function logRecorder(logger: InfoLogger): Recorder {
+export function logRecorder(logger: Logger): Recorder {
   return {
-    record({ invocation: inv, outcome, durationMs, piiCount }) {
+    record(r) {
+      const o = r.outcome;
       logger.info({
-        traceId: inv.traceId,
-        tool: inv.tool.name,
-        actor: inv.principal.id,
-        tenant: inv.principal.tenant,
-        transport: inv.transport,
-        decision: outcome.kind === 'ok' ? (outcome.replayed ? 'replay' : 'allow') : outcome.kind === 'denied' ? 'deny' : 'error',
-        code: outcome.kind === 'denied' ? outcome.deny.code : outcome.kind === 'fault' ? outcome.code : undefined,
-        guard: outcome.kind === 'denied' ? outcome.deny.guard : undefined,
-        durationMs,
-        piiCount,
-      }, 'tool call');
+        traceId: r.traceId,
+        kind: r.kind,
+        tool: r.toolName,
+        actor: r.principal?.id,
+        tenant: r.principal?.tenant,
+        transport: r.transport,
+        decision: o.kind === 'ok' ? (o.replayed ? 'replay' : 'allow') : o.kind === 'denied' ? 'deny' : 'error',
+        code: outcomeCode(o),
+        stage: r.decidedBy,
+        ...(r.http && { status: r.http.status }),
+        durationMs: Math.round(r.durationMs * 1000) / 1000,
+        piiCount: r.pii.count,
+      }, r.kind === 'edge' ? 'edge refusal' : 'tool call');
     },
   };
 }

@@ -15,11 +15,12 @@ export { createAuthenticator, type AuthResult, type Authenticator, type Authenti
 export { DEV_ISSUER, loadOrCreateDevIssuer, type DevIssuer, type MintClaims } from './dev-issuer.js';
 
 /** The resource URI tokens must name as `aud`: `server.http.public_url`, else `https://<host>:<port>/mcp`. */
-export function resourceUri(loaded: LoadedConfig): string {
+export function resourceUri(loaded: LoadedConfig, overrides: { host?: string; port?: number } = {}): string {
   const http = loaded.config.server.http;
   if (http.public_url) return http.public_url;
-  const host = http.host.includes(':') ? `[${http.host}]` : http.host;
-  return `${http.insecure_http ? 'http' : 'https'}://${host}:${http.port}/mcp`;
+  const h = overrides.host ?? http.host;
+  const host = h.includes(':') ? `[${h}]` : h;
+  return `${http.insecure_http ? 'http' : 'https'}://${host}:${overrides.port ?? http.port}/mcp`;
 }
 
 export interface AuthDeps {
@@ -48,6 +49,8 @@ export async function authenticatorFromConfig(loaded: LoadedConfig, deps: AuthDe
     issuers = [{ issuer: dev.issuer, keys: createLocalJWKSet(dev.publicJwks) }];
   } else {
     issuers = config.auth.issuers.map((i, n) => {
+      const restrict = issuerAlgorithms(i.algorithms, config.auth.algorithms, config.auth.hs_secret !== undefined, `${where}: auth.issuers.${n}.algorithms`);
+      const withAlgs = <T extends TrustedIssuer>(t: T): T => (restrict ? { ...t, algorithms: restrict } : t);
       if (i.jwks_uri) {
         const egress = serviceEgress({
           url: i.jwks_uri,
@@ -56,11 +59,11 @@ export async function authenticatorFromConfig(loaded: LoadedConfig, deps: AuthDe
           ...(i.ca_file && { ca: readPem(isAbsolute(i.ca_file) ? i.ca_file : resolve(base, i.ca_file), `${where}: auth.issuers.${n}.ca_file`) }),
           where: `${where}: auth.issuers.${n}.jwks_uri`,
         });
-        return { issuer: i.issuer, keys: remoteJwks(i.jwks_uri, egress) };
+        return withAlgs({ issuer: i.issuer, keys: remoteJwks(i.jwks_uri, egress) });
       }
       if (i.public_keys?.length) {
         const keys = i.public_keys.map((f) => publicJwk(isAbsolute(f) ? f : resolve(base, f), `${where}: auth.issuers.${n}.public_keys`));
-        return { issuer: i.issuer, keys: createLocalJWKSet({ keys }) };
+        return withAlgs({ issuer: i.issuer, keys: createLocalJWKSet({ keys }) });
       }
       throw new ConfigError(`${where}: auth.issuers.${n}: jwks_uri or public_keys is required`);
     });
@@ -88,6 +91,20 @@ export async function authenticatorFromConfig(loaded: LoadedConfig, deps: AuthDe
   } catch (err) {
     throw new ConfigError(`${where}: auth.algorithms: ${(err as Error).message}`);
   }
+}
+
+/**
+ * An issuer's own algorithm list restricts the global one: a token from that issuer
+ * must use one of these. Naming an algorithm the server does not accept at all is a
+ * configuration error, not a silent no-op.
+ */
+function issuerAlgorithms(own: readonly string[] | undefined, global: readonly string[], hs: boolean, where: string): string[] | undefined {
+  if (own === undefined) return undefined;
+  if (own.length === 0) throw new ConfigError(`${where}: must name at least one algorithm`);
+  const accepted = new Set([...global.filter((a) => a !== 'HS256'), ...(hs ? ['HS256'] : [])]);
+  const bad = own.find((a) => !accepted.has(a));
+  if (bad !== undefined) throw new ConfigError(`${where}: ${bad} is not among the accepted algorithms (auth.algorithms${hs ? ' + HS256' : ''})`);
+  return [...own];
 }
 
 /** A public key file: PEM (SPKI or certificate) or a JWK JSON document. */

@@ -3,30 +3,16 @@ import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, t
 import type { Principal } from '../core/principal.js';
 import type { StateStore } from '../state/store.js';
 
-export type AuthCode = 'AUTH_REQUIRED' | 'AUTH_INVALID' | 'AUTH_REPLAY';
+import type { AuthCode, AuthResult, Authenticator } from '../core/auth.js';
 
-export type AuthResult =
-  | { ok: true; principal: Principal; token: { jti: string; exp: number; scopes: string[]; sub: string } }
-  | { ok: false; code: AuthCode; message: string };
-
-export interface ProtectedResourceMetadata {
-  resource: string;
-  authorization_servers: string[];
-  scopes_supported: string[];
-  bearer_methods_supported: ['header'];
-  resource_name?: string;
-}
-
-export interface Authenticator {
-  /** `authorization`: the raw header. `sessionId`: the MCP session (for initialize, the id about to be assigned). */
-  authenticate(authorization: string | undefined, context: { sessionId: string | undefined }): Promise<AuthResult>;
-  metadata(): ProtectedResourceMetadata;
-}
+export type { AuthCode, AuthResult, Authenticator, ProtectedResourceMetadata } from '../core/auth.js';
 
 export interface TrustedIssuer {
   readonly issuer: string;
   /** Keys: a remote JWKS (createRemoteJWKSet) or local ones (createLocalJWKSet). */
   readonly keys: JWTVerifyGetKey;
+  /** This issuer's algorithms (`auth.issuers[].algorithms`); the global list when absent. */
+  readonly algorithms?: readonly string[];
 }
 
 export interface AuthenticatorOptions {
@@ -87,6 +73,8 @@ export function createAuthenticator(o: AuthenticatorOptions): Authenticator {
     if (header.typ !== undefined && !TYP_OK.has(String(header.typ).toLowerCase())) return fail('AUTH_INVALID', 'token type is not an access token');
     const trusted = typeof unverified.iss === 'string' ? byIssuer.get(unverified.iss) : undefined;
     if (!trusted) return fail('AUTH_INVALID', 'issuer is not trusted');
+    const allowed = trusted.algorithms ?? algorithms;
+    if (!allowed.includes(header.alg)) return fail('AUTH_INVALID', 'token algorithm is not allowed for this issuer');
 
     let payload: JWTPayload;
     try {
@@ -94,7 +82,7 @@ export function createAuthenticator(o: AuthenticatorOptions): Authenticator {
       ({ payload } = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], {
         issuer: trusted.issuer,
         audience: o.resource,
-        algorithms,
+        algorithms: [...allowed],
         clockTolerance: skew,
         currentDate: new Date(now()),
         requiredClaims: [...new Set(['iss', 'sub', 'aud', 'exp', 'iat', 'jti', ...(o.requiredClaims ?? [])])],

@@ -24,7 +24,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 const USAGE = `usage: palisade <command> [options]
   serve [--stdio | --http] [--config FILE] [--host H] [--port P]
   demo                        run the seed's smoke tests through a real MCP client
-  token [--sub S] [--tenant T] [--region R] [--scope S ...] [--ttl SECONDS]
+  token [--config FILE] [--host H] [--port P] [--aud URL] [--sub S] [--tenant T] [--region R] [--scope S ...] [--ttl SECONDS]
   doctor [--config FILE]      the operate checklist against the config
   kill read-only on|off | quarantine add|remove TOOL | egress block|unblock DOMAIN`;
 

@@ -10,7 +10,7 @@ import { edgeSettingsFromConfig } from '../transport/http-options.js';
 /** Scopes to advertise: fixed tool scopes, plus the configured principal's grants for templated ones. */
 function scopesSupported(runtime: Runtime): string[] {
   const out = new Set<string>();
-  for (const t of runtime.palisade.tools.values()) {
+  for (const t of runtime.palisade.catalog.list()) {
     const i = t.scope.indexOf('{');
     if (i < 0) out.add(t.scope);
     else for (const g of runtime.stdioPrincipal.grants) if (g.startsWith(t.scope.slice(0, i))) out.add(g);

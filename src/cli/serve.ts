@@ -24,11 +24,9 @@ export async function serve(argv: string[]): Promise<number> {
   const loaded = loadConfig(values.config !== undefined ? { file: values.config } : {});
   if (values.stdio) return serveStdio(loaded);
   // Neither flag: HTTP, so that `npm start` serves HTTPS on loopback (issue 3).
-  const port = values.port === undefined ? undefined : Number(values.port);
-  if (port !== undefined && (!/^\d{1,5}$/.test(values.port!) || port > 65535)) throw new UsageError('--port must be a number 0..65535');
-  if (values.host !== undefined && !/^[A-Za-z0-9.:[\]-]{1,253}$/.test(values.host)) throw new UsageError('--host must be a host name or IP address');
+  const { hostPort } = await import('./token.js');
   const { serveHttp } = await import('./serve-http.js');
-  return serveHttp(loaded, { ...(values.host !== undefined && { host: values.host.replace(/^\[|\]$/g, '') }), ...(port !== undefined && { port }) });
+  return serveHttp(loaded, hostPort(values.host, values.port));
 }
 
 /** Serves MCP on this process's stdin/stdout until the client goes away. */
@@ -45,7 +43,7 @@ export async function serveStdio(loaded: ReturnType<typeof loadConfig>, runtimeO
   await server.connect(transport);
   logger.info({ principal: stdioPrincipal.id, tenant: stdioPrincipal.tenant, dataDir: loaded.dataDir }, 'palisade serving MCP on stdio');
   process.stderr.write(
-    `palisade: serving ${runtime.palisade.tools.size} tools over stdio as ${stdioPrincipal.id} (tenant ${stdioPrincipal.tenant}).\n` +
+    `palisade: serving ${runtime.palisade.catalog.list().length} tools over stdio as ${stdioPrincipal.id} (tenant ${stdioPrincipal.tenant}).\n` +
     `  Connect a desktop host with: { "mcpServers": { "team-tools": { "command": "npx", "args": ["palisade", "serve", "--stdio"] } } }\n`,
   );
   return new Promise<number>((resolve) => {

@@ -1,4 +1,14 @@
 import { z } from 'zod';
+import { AuthConfigSchema } from '../auth/config.js';
+import { EgressConfigSchema } from '../egress/config-schema.js';
+import { KillswitchConfigSchema, StateConfigSchema } from '../state/config.js';
+
+/** Per-tool settings (`tools.<name>`). Every key acts; an unknown key is refused. */
+export const ToolSettingsSchema = z.strictObject({
+  cost_usd: z.number().nonnegative().optional().describe('cost charged against the daily budget per call'),
+  timeout_ms: z.number().int().positive().max(600_000).optional().describe('longest the handler may run; then UPSTREAM_ERROR'),
+  ticket_pattern: z.string().max(256).optional().describe('flag.set: change ticket format (a regular expression)'),
+});
 
 /**
  * palisade.yaml. Every key has a safe default; unknown keys are refused so a
@@ -36,42 +46,19 @@ const TlsSchema = z.strictObject({
   client_ca_file: z.string().optional(),
 });
 
-const IssuerSchema = z.strictObject({
-  issuer: z.string().min(1),
-  jwks_uri: z.url().optional(),
-  public_keys: z.array(z.string()).optional(),
-  algorithms: z.array(z.string()).optional(),
-  /** An internal identity provider: CIDRs its JWKS host may resolve to although private. */
-  allow_addresses: z.array(z.string()).optional(),
-  /** PEM trust anchors for the JWKS host's certificate. */
-  ca_file: z.string().optional(),
-});
-
 export const ConfigSchema = z.strictObject({
   server: z.strictObject({
     name: z.string().default('team-tools'),
     data_dir: z.string().optional(),
     http: HttpSchema.prefault({}),
     tls: TlsSchema.prefault({}),
-    admin: z.strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8444) }).prefault({}),
   }).prefault({}),
   baseline: z.string().optional(),
-  auth: z.strictObject({
-    mode: z.enum(['jwt', 'none']).default('jwt'),
-    issuers: z.array(IssuerSchema).default([]),
-    algorithms: z.array(z.string()).default(['EdDSA', 'ES256', 'RS256']),
-    /** Explicit opt-in for HS256 tokens; the key comes from the secrets provider. */
-    hs_secret: z.string().optional(),
-    replay: z.enum(['session', 'single-use']).default('session'),
-    audience: z.string().optional(),
-    clock_skew_seconds: z.number().int().min(0).max(300).default(60),
-    claims: z.strictObject({
-      tenant: z.string().default('tenant_id'),
-      region: z.string().default('region'),
-      actor_type: z.string().default('act'),
-    }).prefault({}),
+  auth: AuthConfigSchema,
+  stdio: z.strictObject({
+    principal: PrincipalSchema.optional().describe('who the stdio client acts as (default: the development principal)'),
+    max_line_bytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(4 * 1024 * 1024).describe('longest JSON-RPC line read on stdin; longer lines answer PAYLOAD_TOO_LARGE'),
   }).prefault({}),
-  stdio: z.strictObject({ principal: PrincipalSchema.optional() }).prefault({}),
   secrets: z.strictObject({
     provider: z.enum(['file', 'env', 'vault']).default('file'),
     file: z.strictObject({ dir: z.string().optional() }).prefault({}),
@@ -85,35 +72,15 @@ export const ConfigSchema = z.strictObject({
       ca_file: z.string().optional(),
     }).optional(),
   }).prefault({}),
-  state: z.strictObject({
-    /** Unset: redis when REDIS_URL is set, else sqlite. */
-    backend: z.enum(['memory', 'sqlite', 'redis']).optional(),
-    /** Key and channel prefix in Redis, so deployments can share one server. */
-    redis_prefix: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/).default('palisade:'),
-  }).prefault({}),
+  state: StateConfigSchema,
   data: z.strictObject({
     backend: z.enum(['sqlite', 'postgres']).default('sqlite'),
   }).prefault({}),
   policy: z.string().optional(),
   limits: z.string().optional(),
-  egress: z.strictObject({
-    allow: z.array(z.string()).default([]),
-    block: z.array(z.string()).default([]),
-    schemes: z.array(z.enum(['https', 'http'])).default(['https']),
-    ports: z.array(z.number().int().min(1).max(65535)).default([443]),
-    max_bytes: z.number().int().positive().default(1024 * 1024),
-    timeout_ms: z.number().int().positive().default(5000),
-    connect_timeout_ms: z.number().int().positive().default(3000),
-    max_redirects: z.number().int().min(0).max(10).default(3),
-    content_types: z.array(z.string()).default(['text/*', 'application/json']),
-    on_oversize: z.enum(['deny', 'truncate']).default('truncate'),
-    max_text_chars: z.number().int().positive().default(100_000),
-  }).prefault({}),
-  tools: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
-  killswitch: z.strictObject({
-    read_only: z.boolean().default(false),
-    quarantine: z.array(z.string()).default([]),
-  }).prefault({}),
+  egress: EgressConfigSchema,
+  tools: z.record(z.string(), ToolSettingsSchema).default({}).describe('per-tool settings by tool name; a name that is not a served tool stops start-up'),
+  killswitch: KillswitchConfigSchema,
   audit: z.strictObject({
     checkpoint_every: z.number().int().positive().default(100),
     checkpoint_seconds: z.number().int().positive().default(5),

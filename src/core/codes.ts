@@ -26,7 +26,7 @@ export const CODES = {
   NOT_FOUND: { http: 404, meaning: 'object or tool absent, or owned by another tenant (no existence leak)' },
   PAYLOAD_TOO_LARGE: { http: 413, meaning: 'request body or response over its cap' },
   UPSTREAM_ERROR: { http: 502, meaning: 'a backend failed after retries' },
-  INTERNAL_ERROR: { http: 500, meaning: 'a fault inside Palisade; the call was denied (fail closed)' },
+  INTERNAL_ERROR: { http: 403, meaning: 'a fault inside Palisade; the call was denied (fail closed); never a 5xx at the edge' },
   // The HTTP edge's own refusals, before any MCP message is read.
   HOST_NOT_ALLOWED: { http: 403, meaning: 'Host header is not on the allow-list (DNS-rebinding defence)' },
   ORIGIN_NOT_ALLOWED: { http: 403, meaning: 'Origin header is not on the allow-list' },
@@ -42,4 +42,9 @@ export const ALL_CODES = Object.keys(CODES) as Code[];
 
 export function isCode(value: unknown): value is Code {
   return typeof value === 'string' && Object.hasOwn(CODES, value);
+}
+
+/** The one mapping from a code to an HTTP status: every edge answer takes its status from here. */
+export function httpStatus(code: Code): number {
+  return CODES[code].http;
 }

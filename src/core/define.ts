@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Decision } from './decision.js';
-import type { Invocation } from './invocation.js';
+import type { CheckedInvocation } from './invocation.js';
 import type { Effect, InputValidator, Tool, ToolContext, ValidationResult } from './tool.js';
 
 type ObjectSchema = z.ZodObject<z.ZodRawShape>;
@@ -18,7 +18,7 @@ export interface ToolDefinition<S extends ObjectSchema | z.ZodRawShape, O extend
   /** Result schema: published as `outputSchema`; results are checked (and unknown keys stripped) against it. */
   readonly output?: z.ZodObject<z.ZodRawShape>;
   readonly cost?: number;
-  readonly rules?: (args: InputOf<S>, invocation: Invocation) => Decision | Promise<Decision>;
+  readonly rules?: (args: InputOf<S>, invocation: CheckedInvocation) => Decision | Promise<Decision>;
   readonly handler: (args: InputOf<S>, ctx: ToolContext) => Promise<O>;
   readonly summarize?: (result: O) => string;
   /** Talks to systems outside the operator's control (published as `openWorldHint`). */
@@ -58,7 +58,7 @@ export function defineTool<S extends ObjectSchema | z.ZodRawShape, O extends Rec
     input: zodValidator(schema, def.effect === 'write' ? ['idemKey'] : []),
     handler: def.handler as Tool['handler'],
     ...(def.title !== undefined && { title: def.title }),
-    ...(def.rules && { rules: def.rules as Tool['rules'] }),
+    ...(def.rules && { rules: def.rules as unknown as Tool['rules'] }),
     ...(def.summarize && { summarize: def.summarize as Tool['summarize'] }),
     ...(def.resultMeta && { resultMeta: def.resultMeta as Tool['resultMeta'] }),
     ...(def.openWorld !== undefined && { openWorld: def.openWorld }),

@@ -1,110 +1,250 @@
+import type { Code } from './codes.js';
+import { textBlock, type ContentBlock } from './content.js';
 import { deny, type Decision, type Deny, type Outcome, type StoredResult } from './decision.js';
 import { DenyError, FaultError } from './errors.js';
-import type { Invocation } from './invocation.js';
+import type { CheckedInvocation, Invocation } from './invocation.js';
+import type { Logger } from './logger.js';
+import { NO_PII, type CallRecord, type PiiCounts, type Recorder, type TrailEntry } from './record.js';
 import type { ToolContext } from './tool.js';
-import { isCode } from './codes.js';
 
-/** One stage of the guarded call path. Returns a Decision; a throw is a fault and denies. */
-export interface Guard {
+export type { CallRecord, Recorder, TrailEntry, PiiCounts } from './record.js';
+export type { Logger } from './logger.js';
+
+/**
+ * The call path, top to bottom. Every tools/call runs these stages in this order;
+ * the first five judge the raw call, the rest see validated arguments.
+ *
+ *   catalog          unknown tool                        NOT_FOUND
+ *   killswitch       read-only mode, quarantine          READ_ONLY, QUARANTINED
+ *   scopes           a grant in the tool's family        NOT_FOUND (hidden) | SCOPE_MISSING (step-up)
+ *   schema           strict input schema                 UNKNOWN_FIELD, INVALID_PARAMS
+ *   scopes.qualified the exact grant, e.g. flags.write:prod   SCOPE_MISSING
+ *   policy           tool rules, policy.yaml             POLICY_DENY, TICKET_REQUIRED, APPROVAL_REQUIRED
+ *   limits           rate, concurrency, budget, stop     RATE_LIMITED, CONCURRENCY_LIMITED, ...
+ *   idempotency      writes need idemKey; replay         IDEMPOTENCY_KEY_REQUIRED, IDEMPOTENCY_CONFLICT
+ *   handler          the tool (deadline, AbortSignal, routed region)
+ *   redact           output DLP and policy redact obligations
+ *   record           audit, spans, logs — for allowed and denied calls alike
+ */
+export const STAGES = ['catalog', 'killswitch', 'scopes', 'schema', 'scopes.qualified', 'policy', 'limits', 'idempotency', 'handler', 'redact', 'record'] as const;
+export type StageName = (typeof STAGES)[number];
+/** The stages that decide before the handler. */
+export type GuardStage = Exclude<StageName, 'handler' | 'redact' | 'record'>;
+const RAW_STAGES: ReadonlySet<StageName> = new Set(['catalog', 'killswitch', 'scopes', 'schema']);
+
+/** One check of a stage. Returns a Decision; a throw is a fault and denies (fail closed). */
+export interface Guard<I extends Invocation = CheckedInvocation> {
   readonly name: string;
-  check(invocation: Invocation): Decision | Promise<Decision>;
+  check(invocation: I): Decision | Promise<Decision>;
+  /** A non-consuming look for `preflight` (e.g. "is this principal over its rate?"). Absent: `check` is used. */
+  peek?(invocation: I): Decision | Promise<Decision>;
+}
+
+/** The guards filling the stage table. Each slot is filled by a named factory (src/guards/). */
+export interface StageTable {
+  readonly catalog: Guard<Invocation>;
+  readonly killswitch: Guard<Invocation>;
+  readonly scopes: Guard<Invocation>;
+  readonly schema: Guard<Invocation>;
+  readonly 'scopes.qualified': Guard;
+  readonly policy?: Guard | readonly Guard[];
+  readonly limits?: Guard | readonly Guard[];
+  readonly idempotency?: Guard;
 }
 
 /** Output DLP: runs over every successful handler result before anything stores or returns it. */
 export interface Redactor {
-  redact(result: Record<string, unknown>, invocation: Invocation): { value: Record<string, unknown>; piiCount: number };
+  redact(result: RedactInput, inv: CheckedInvocation): RedactOutput | Promise<RedactOutput>;
+}
+export interface RedactInput {
+  readonly structuredContent?: Record<string, unknown>;
+  readonly content: readonly ContentBlock[];
+}
+export interface RedactOutput {
+  readonly value: RedactInput;
+  readonly pii: PiiCounts;
 }
 
-/** What the recorder stage receives for every call, allowed or denied. */
-export interface CallRecord {
+/** Called once per stage that ran: spans and per-stage timings hook here. Must not throw. */
+export interface StageEvent {
+  readonly stage: StageName;
+  readonly guard?: string;
   readonly invocation: Invocation;
-  readonly outcome: Outcome;
+  readonly decision?: Decision;
+  readonly startedAt: number;
   readonly durationMs: number;
-  readonly piiCount: number;
+  readonly dryRun: boolean;
 }
-
-/** Audit log, spans, metrics: each sees every call. A recorder fault never changes the answer. */
-export interface Recorder {
-  record(record: CallRecord): void | Promise<void>;
-}
-
-export interface Logger {
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
+export type StageObserver = (event: StageEvent) => void;
 
 export interface PipelineOptions {
-  readonly guards: readonly Guard[];
+  readonly stages: StageTable;
   readonly redactor?: Redactor;
   readonly recorders?: readonly Recorder[];
+  readonly onStage?: StageObserver | readonly StageObserver[];
+  /** Stages in shadow mode: they decide and are recorded, but a deny does not stop the call. */
+  readonly dryRun?: readonly GuardStage[];
   readonly now?: () => number;
-  /** Longest a handler may run before the call is aborted. */
+  /** High-resolution clock for stage timings (ms). */
+  readonly hrNow?: () => number;
+  /** Longest a handler may run before the call is aborted (a tool's own `timeoutMs` wins). */
   readonly handlerTimeoutMs?: number;
   readonly logger?: Logger;
 }
 
-export interface Pipeline {
-  readonly guards: readonly Guard[];
-  invoke(invocation: Invocation): Promise<Outcome>;
+export interface PreflightOptions {
+  /** Run only these stages (in table order). Default: catalog through scopes.qualified. */
+  readonly stages?: readonly GuardStage[];
 }
 
-const noRedaction: Redactor = { redact: (value) => ({ value, piiCount: 0 }) };
+export interface Pipeline {
+  readonly stages: readonly { readonly stage: GuardStage; readonly guard: Guard<Invocation> }[];
+  invoke(invocation: Invocation): Promise<Outcome>;
+  /**
+   * Runs the real guards of the named stages without the handler, consuming nothing
+   * (guards with `peek` are peeked). The HTTP edge asks this instead of deciding itself.
+   */
+  preflight(invocation: Invocation, options?: PreflightOptions): Promise<Decision>;
+  /** Hands a refusal made outside the pipeline (the HTTP edge) to the recorders. */
+  record(record: CallRecord): Promise<void>;
+}
+
+const noRedaction: Redactor = { redact: (value) => ({ value, pii: NO_PII }) };
+const PREFLIGHT_DEFAULT: readonly GuardStage[] = ['catalog', 'killswitch', 'scopes', 'schema', 'scopes.qualified'];
 
 /**
- * The fixed call path of DESIGN.md: guards in order -> handler -> redact -> record.
- * Guards hand validated arguments and obligations down; a denial stops the chain;
- * finalizers (concurrency release, idempotency store) run in reverse for every outcome.
+ * Builds the fixed call path above from a stage table. Guards hand validated
+ * arguments and obligations down; a denial stops the chain (unless its stage is in
+ * dry-run); finalizers (concurrency release, idempotency store) run in reverse for
+ * every outcome; recorders see every call.
  */
 export function createPipeline(options: PipelineOptions): Pipeline {
-  const guards = [...options.guards];
+  const table = flatten(options.stages);
   const redactor = options.redactor ?? noRedaction;
   const recorders = options.recorders ?? [];
+  const observers: readonly StageObserver[] = typeof options.onStage === 'function' ? [options.onStage] : (options.onStage ?? []);
+  const dryRun = new Set<StageName>(options.dryRun ?? []);
   const now = options.now ?? Date.now;
+  const hr = options.hrNow ?? (() => performance.now());
   const timeoutMs = options.handlerTimeoutMs ?? 30_000;
   const log = options.logger;
 
+  function observe(e: StageEvent): void {
+    for (const o of observers) {
+      try { o(e); } catch (err) { log?.error({ stage: e.stage, err: errName(err) }, 'stage observer fault'); }
+    }
+  }
+
+  async function runGuard(g: Guard<Invocation>, inv: Invocation, stage: GuardStage, usePeek: boolean): Promise<Decision> {
+    try {
+      const fn = usePeek && g.peek ? g.peek : g.check;
+      return await fn.call(g, inv);
+    } catch (err) {
+      log?.error({ stage, guard: g.name, err: errName(err) }, 'guard fault; denying (fail closed)');
+      if (err instanceof FaultError || err instanceof DenyError) return deny(err.code, err.message);
+      return deny('INTERNAL_ERROR', `stage ${stage} failed; the call was denied`);
+    }
+  }
+
   async function invoke(start: Invocation): Promise<Outcome> {
     const began = now();
+    const t0 = hr();
     const finalizers: NonNullable<Extract<Decision, { allow: true }>['finalize']>[] = [];
+    const trail: TrailEntry[] = [];
+    const resultMeta: Record<string, unknown> = {};
     let inv = start;
     let outcome: Outcome | undefined;
-    let piiCount = 0;
+    let decidedBy: string = 'handler';
+    let pii: PiiCounts = NO_PII;
     try {
-      for (const guard of guards) {
-        let d: Decision;
-        try {
-          d = await guard.check(inv);
-        } catch (err) {
-          log?.error({ guard: guard.name, err: errName(err) }, 'guard fault; denying (fail closed)');
-          d = deny(guard.name, 'INTERNAL_ERROR', `guard ${guard.name} failed; the call was denied`);
+      for (const { stage, guard } of table) {
+        const s0 = hr();
+        const raw = await runGuard(guard, inv, stage, false);
+        const d = { ...raw, stage } as Decision;
+        const shadow = !d.allow && dryRun.has(stage);
+        const ms = hr() - s0;
+        trail.push({ stage, allow: d.allow, ...(!d.allow && { code: d.code }), durationMs: ms, ...(shadow && { dryRun: true }), ...(d.notes && { notes: d.notes }) });
+        observe({ stage, guard: guard.name, invocation: inv, decision: d, startedAt: s0, durationMs: ms, dryRun: shadow });
+        if (!d.allow) {
+          if (shadow) { log?.warn({ stage, code: d.code, traceId: inv.traceId }, 'dry-run: would deny'); continue; }
+          outcome = { kind: 'denied', deny: d };
+          decidedBy = stage;
+          break;
         }
-        if (!d.allow) { outcome = { kind: 'denied', deny: d }; break; }
         if (d.finalize) finalizers.push(d.finalize);
-        if (d.args) inv = { ...inv, args: d.args, validated: true };
+        if (d.args && stage === 'schema') inv = { ...inv, args: d.args } as CheckedInvocation;
         if (d.obligations?.length) inv = { ...inv, obligations: [...inv.obligations, ...d.obligations] };
-        if (d.replay) { outcome = { kind: 'ok', result: d.replay, replayed: true }; break; }
+        if (d.meta) Object.assign(resultMeta, d.meta);
+        if (d.replay) { outcome = { kind: 'ok', result: d.replay, replayed: true }; decidedBy = stage; break; }
       }
       if (!outcome) {
-        const raw = await runHandler(inv);
-        const red = redactor.redact(raw, inv);
-        piiCount = red.piiCount;
-        outcome = { kind: 'ok', result: toStored(inv, red.value), replayed: false };
+        const checked = inv as CheckedInvocation;
+        if (checked.args === undefined) throw new FaultError('INTERNAL_ERROR', 'the schema stage did not run');
+        const h0 = hr();
+        const raw = await runHandler(checked);
+        observe({ stage: 'handler', guard: checked.tool.name, invocation: inv, startedAt: h0, durationMs: hr() - h0, dryRun: false });
+        const r0 = hr();
+        const red = await redactor.redact(raw, checked);
+        pii = red.pii;
+        const ms = hr() - r0;
+        trail.push({ stage: 'handler', allow: true, durationMs: r0 - h0 }, { stage: 'redact', allow: true, durationMs: ms });
+        observe({ stage: 'redact', invocation: inv, startedAt: r0, durationMs: ms, dryRun: false });
+        outcome = { kind: 'ok', result: toStored(checked, red.value, resultMeta), replayed: false };
+      } else if (outcome.kind === 'ok' && Object.keys(resultMeta).length) {
+        outcome = { ...outcome, result: { ...outcome.result, meta: { ...outcome.result.meta, ...resultMeta } } };
       }
     } catch (err) {
       outcome = faultOutcome(err, inv, log);
+      decidedBy = 'handler';
     }
     for (const fin of finalizers.reverse()) {
       try { await fin(outcome); } catch (err) { log?.error({ err: errName(err) }, 'finalizer fault'); }
     }
-    const record = { invocation: inv, outcome, durationMs: now() - began, piiCount };
-    for (const r of recorders) {
-      try { await r.record(record); } catch (err) { log?.error({ err: errName(err) }, 'recorder fault'); }
-    }
+    await record({
+      kind: 'call',
+      traceId: inv.traceId,
+      ...(inv.parentSpanId !== undefined && { parentSpanId: inv.parentSpanId }),
+      at: began,
+      principal: inv.principal,
+      toolName: inv.tool.name,
+      invocation: inv,
+      outcome,
+      decidedBy,
+      trail,
+      durationMs: hr() - t0,
+      pii,
+      transport: inv.transport,
+    });
     return outcome;
   }
 
-  async function runHandler(inv: Invocation): Promise<Record<string, unknown>> {
-    const deadline = now() + timeoutMs;
+  async function preflight(inv: Invocation, o: PreflightOptions = {}): Promise<Decision> {
+    const wanted = new Set<StageName>(o.stages ?? PREFLIGHT_DEFAULT);
+    let cur = inv;
+    let last: Decision = { allow: true };
+    for (const { stage, guard } of table) {
+      if (!wanted.has(stage)) continue;
+      if (!RAW_STAGES.has(stage) && (cur as CheckedInvocation).args === undefined) continue; // needs validated args
+      const d = { ...(await runGuard(guard, cur, stage, true)), stage } as Decision;
+      if (!d.allow) {
+        if (dryRun.has(stage)) continue;
+        return d;
+      }
+      if (d.args && stage === 'schema') cur = { ...cur, args: d.args } as CheckedInvocation;
+      last = d;
+    }
+    return { allow: true, ...(last.allow && last.stage !== undefined && { stage: last.stage }) };
+  }
+
+  async function record(rec: CallRecord): Promise<void> {
+    for (const r of recorders) {
+      try { await r.record(rec); } catch (err) { log?.error({ err: errName(err) }, 'recorder fault'); }
+    }
+  }
+
+  async function runHandler(inv: CheckedInvocation): Promise<{ structuredContent?: Record<string, unknown>; content: readonly ContentBlock[]; meta?: Readonly<Record<string, unknown>> }> {
+    const limit = inv.tool.timeoutMs ?? timeoutMs;
+    const deadline = now() + limit;
     const ac = new AbortController();
     const onAbort = () => ac.abort(inv.signal.reason);
     if (inv.signal.aborted) ac.abort(inv.signal.reason); else inv.signal.addEventListener('abort', onAbort, { once: true });
@@ -112,33 +252,40 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         ac.abort(new Error('deadline'));
-        reject(new FaultError('UPSTREAM_ERROR', `tool ${inv.tool.name} did not answer within ${timeoutMs} ms`));
-      }, timeoutMs);
+        reject(new FaultError('UPSTREAM_ERROR', `tool ${inv.tool.name} did not answer within ${limit} ms`));
+      }, limit);
     });
-    const ctx: ToolContext = {
-      principal: inv.principal,
-      traceId: inv.traceId,
-      region: routedRegion(inv),
-      signal: ac.signal,
-      deadline,
-      invocation: inv,
-    };
+    const ctx: ToolContext = { principal: inv.principal, traceId: inv.traceId, region: routedRegion(inv), signal: ac.signal, deadline, invocation: inv };
     try {
+      if (inv.tool.call) return await Promise.race([inv.tool.call(inv.args, ctx), timeout]);
       const result = await Promise.race([inv.tool.handler(inv.args, ctx), timeout]);
-      if (!inv.tool.output) return result;
+      if (!inv.tool.output) return { structuredContent: result, content: [] };
       const checked = inv.tool.output.check(result);
       if (checked === undefined) throw new FaultError('INTERNAL_ERROR', `tool ${inv.tool.name} returned a result outside its output schema`);
-      return checked;
+      return { structuredContent: checked, content: [] };
     } finally {
       clearTimeout(timer);
       inv.signal.removeEventListener('abort', onAbort);
     }
   }
 
-  return { guards, invoke };
+  return { stages: table, invoke, preflight, record };
 }
 
-function routedRegion(inv: Invocation): string {
+function flatten(t: StageTable): { stage: GuardStage; guard: Guard<Invocation> }[] {
+  const out: { stage: GuardStage; guard: Guard<Invocation> }[] = [];
+  const add = (stage: GuardStage, g: Guard<never> | readonly Guard<never>[] | undefined) => {
+    if (g === undefined) return;
+    for (const one of Array.isArray(g) ? g : [g]) out.push({ stage, guard: one as unknown as Guard<Invocation> });
+  };
+  for (const stage of STAGES) {
+    if (stage === 'handler' || stage === 'redact' || stage === 'record') continue;
+    add(stage, t[stage] as Guard<never> | readonly Guard<never>[] | undefined);
+  }
+  return out;
+}
+
+function routedRegion(inv: CheckedInvocation): string {
   for (let i = inv.obligations.length - 1; i >= 0; i--) {
     const o = inv.obligations[i]!;
     if (o.kind === 'route') return o.region;
@@ -146,24 +293,31 @@ function routedRegion(inv: Invocation): string {
   return inv.principal.region;
 }
 
-function toStored(inv: Invocation, value: Record<string, unknown>): StoredResult {
-  const meta = inv.tool.resultMeta?.(value);
-  return { structuredContent: value, text: inv.tool.summarize?.(value) ?? JSON.stringify(value), ...(meta && { meta }) };
+/** Structured results get their text block here, after redaction, so the text never carries what DLP removed. */
+function toStored(inv: CheckedInvocation, value: RedactInput & { meta?: Readonly<Record<string, unknown>> }, extraMeta: Record<string, unknown>): StoredResult {
+  const own = value.structuredContent && !inv.tool.call ? inv.tool.resultMeta?.(value.structuredContent) : undefined;
+  const meta = { ...value.meta, ...own, ...(inv.tool.untrusted && { 'palisade/untrusted': true }), ...extraMeta };
+  const content = inv.tool.call || value.content.length
+    ? value.content
+    : [textBlock(inv.tool.summarize?.(value.structuredContent ?? {}) ?? JSON.stringify(value.structuredContent ?? {}))];
+  return {
+    content,
+    ...(value.structuredContent && { structuredContent: value.structuredContent }),
+    ...(Object.keys(meta).length && { meta }),
+  };
 }
 
+/** Only Palisade's own error classes may put a code and a message in front of the caller. */
 function faultOutcome(err: unknown, inv: Invocation, log?: Logger): Outcome {
   if (err instanceof DenyError) {
-    const d: Deny = deny(`tool:${inv.tool.name}`, err.code, err.message, err.details ? { details: err.details } : {});
+    const d: Deny = { ...deny(err.code, err.message, err.details ? { details: err.details } : {}), stage: 'handler' };
     return { kind: 'denied', deny: d };
   }
   if (err instanceof FaultError) return { kind: 'fault', code: err.code, message: err.message };
-  const code = (err as { code?: unknown })?.code;
-  if (isCode(code) && code !== 'INTERNAL_ERROR') {
-    return { kind: 'fault', code, message: err instanceof Error ? err.message : code };
-  }
-  log?.error({ tool: inv.tool.name, err: errName(err) }, 'handler fault');
-  // Never hand an internal message or stack to the caller.
-  return { kind: 'fault', code: 'INTERNAL_ERROR', message: `tool ${inv.tool.name} failed` };
+  // Server side only: the stack helps the operator; the caller learns nothing internal.
+  log?.error({ tool: inv.tool.name, traceId: inv.traceId, err: errName(err), stack: err instanceof Error ? err.stack : undefined }, 'handler fault');
+  const code: Code = 'INTERNAL_ERROR';
+  return { kind: 'fault', code, message: `tool ${inv.tool.name} failed` };
 }
 
 function errName(err: unknown): string {

@@ -1,10 +1,11 @@
+import type { ContentBlock } from './content.js';
 import type { Outcome } from './decision.js';
 
 /** The MCP `CallToolResult` an outcome becomes (plain data; transports send it as is). */
 export interface ToolResult {
   [key: string]: unknown;
-  content: { type: 'text'; text: string }[];
-  structuredContent: Record<string, unknown>;
+  content: ContentBlock[];
+  structuredContent?: Record<string, unknown>;
   isError?: boolean;
   _meta?: Record<string, unknown>;
 }
@@ -15,10 +16,10 @@ export const REPLAY_META_KEY = 'palisade/idempotent-replay';
 export function toToolResult(outcome: Outcome): ToolResult {
   switch (outcome.kind) {
     case 'ok': {
-      const { text, structuredContent, meta } = outcome.result;
-      if (!outcome.replayed) return { content: [{ type: 'text', text }], structuredContent, ...(meta && { _meta: { ...meta } }) };
-      const replayText = text.startsWith('OK') ? `OK (idempotent)${text.slice(2)}` : `OK (idempotent): ${text}`;
-      return { content: [{ type: 'text', text: replayText }], structuredContent, _meta: { ...meta, [REPLAY_META_KEY]: true } };
+      const { content, structuredContent, meta } = outcome.result;
+      const base = { ...(structuredContent && { structuredContent }) };
+      if (!outcome.replayed) return { content: [...content], ...base, ...(meta && { _meta: { ...meta } }) };
+      return { content: content.map(markReplay), ...base, _meta: { ...meta, [REPLAY_META_KEY]: true } };
     }
     case 'denied': {
       const { code, message, retryAfterMs, details } = outcome.deny;
@@ -35,4 +36,11 @@ export function toToolResult(outcome: Outcome): ToolResult {
         structuredContent: { code: outcome.code, message: outcome.message },
       };
   }
+}
+
+/** The first text block of a replayed answer says so, for humans reading a transcript. */
+function markReplay(block: ContentBlock, i: number): ContentBlock {
+  if (i !== 0 || block.type !== 'text') return block;
+  const text = block.text;
+  return { ...block, text: text.startsWith('OK') ? `OK (idempotent)${text.slice(2)}` : `OK (idempotent): ${text}` };
 }

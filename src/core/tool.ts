@@ -1,7 +1,11 @@
 import type { Code } from './codes.js';
 import type { Decision } from './decision.js';
-import type { Invocation } from './invocation.js';
+import type { CheckedInvocation } from './invocation.js';
 import type { Principal } from './principal.js';
+import { holdsFamily } from './scopes.js';
+import type { StoredResult } from './decision.js';
+
+export { resolveScope, scopePrefix } from './scopes.js';
 
 export type Effect = 'read' | 'write';
 
@@ -28,7 +32,7 @@ export interface ToolContext {
   readonly signal: AbortSignal;
   /** Epoch milliseconds by which the handler must have answered. */
   readonly deadline: number;
-  readonly invocation: Invocation;
+  readonly invocation: CheckedInvocation;
 }
 
 /** The one tool shape the pipeline knows. */
@@ -53,8 +57,20 @@ export interface Tool {
    */
   readonly output?: { readonly jsonSchema: Record<string, unknown>; check(result: unknown): Record<string, unknown> | undefined };
   /** Tool-owned rules evaluated at the policy stage, after the schema (e.g. the prod ticket rule). */
-  readonly rules?: (args: Record<string, unknown>, invocation: Invocation) => Decision | Promise<Decision>;
+  readonly rules?: (args: Record<string, unknown>, invocation: CheckedInvocation) => Decision | Promise<Decision>;
+  /** A structured result (checked against `output`, summarised into a text block). */
   readonly handler: (args: Record<string, unknown>, ctx: ToolContext) => Promise<Record<string, unknown>>;
+  /**
+   * Content-level handler: returns MCP content blocks as they are (gateway tools,
+   * images, embedded resources). When set, it is called instead of `handler`.
+   */
+  readonly call?: (args: Record<string, unknown>, ctx: ToolContext) => Promise<StoredResult>;
+  /** Data classes the tool returns (e.g. `pii`): policy matches `data.contains_pii` / `data.classes`. */
+  readonly data?: readonly string[];
+  /** Results are third-party content: they taint the session. */
+  readonly untrusted?: boolean;
+  /** Longest the handler may run (default: the pipeline's handler timeout). */
+  readonly timeoutMs?: number;
   /** Talks to systems outside the operator's control (MCP `openWorldHint`). */
   readonly openWorld?: boolean;
   /** `_meta` entries for a successful result, e.g. marking it untrusted third-party content. */
@@ -65,29 +81,9 @@ export interface Tool {
   readonly summarize?: (result: Record<string, unknown>) => string;
 }
 
-const PLACEHOLDER = /\{([A-Za-z0-9_]+)\}/g;
-
-/** The scope with placeholders filled in, or undefined when an argument is missing. */
-export function resolveScope(scope: string, args: Record<string, unknown>): string | undefined {
-  let missing = false;
-  const out = scope.replace(PLACEHOLDER, (_m, field: string) => {
-    const v = args[field];
-    if (typeof v !== 'string' && typeof v !== 'number') { missing = true; return ''; }
-    return String(v);
-  });
-  return missing ? undefined : out;
-}
-
-/** The fixed part of a scope (before the first placeholder); a grant matches it by prefix. */
-export function scopePrefix(scope: string): { prefix: string; exact: boolean } {
-  const i = scope.indexOf('{');
-  return i < 0 ? { prefix: scope, exact: true } : { prefix: scope.slice(0, i), exact: false };
-}
-
-/** May this principal see (and try) this tool at all? */
+/** May this principal see (and try) this tool at all? A grant in the tool's scope family. */
 export function mayReach(principal: Principal, tool: Tool): boolean {
-  const { prefix, exact } = scopePrefix(tool.scope);
-  return principal.grants.some((g) => (exact ? g === prefix : g.startsWith(prefix) && g.length > prefix.length));
+  return holdsFamily(principal, tool.scope);
 }
 
 /** The stand-in tool for a name the catalog does not hold: the catalog guard denies it. */

@@ -1,5 +1,6 @@
 import type { PalisadeConfig } from '../config/schema.js';
 import { ConfigError } from '../core/errors.js';
+import { compileAllowance } from './address.js';
 import { validPattern } from './names.js';
 import type { EgressOptions } from './types.js';
 
@@ -14,6 +15,9 @@ export function egressOptionsFromConfig(cfg: EgressConfig, deps: Pick<EgressOpti
   cfg.allow.forEach((a, i) => {
     if (!validPattern(a)) throw new ConfigError(`palisade.yaml: egress.allow[${i}]: not a domain, *.domain pattern or IP address`);
   });
+  cfg.allow_addresses.forEach((c, i) => {
+    try { compileAllowance([c]); } catch { throw new ConfigError(`palisade.yaml: egress.allow_addresses[${i}]: not a CIDR (e.g. 10.1.2.0/24)`); }
+  });
   return {
     allow: cfg.allow,
     schemes: cfg.schemes,
@@ -24,6 +28,7 @@ export function egressOptionsFromConfig(cfg: EgressConfig, deps: Pick<EgressOpti
     maxRedirects: cfg.max_redirects,
     contentTypes: cfg.content_types,
     onOversize: cfg.on_oversize,
+    ...(cfg.allow_addresses.length && { trustedAddresses: cfg.allow_addresses }),
     ...deps,
   };
 }

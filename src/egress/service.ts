@@ -1,4 +1,5 @@
 import { ConfigError } from '../core/errors.js';
+import { isLoopbackHost } from '../core/loopback.js';
 import { createEgressClient, type EgressClient } from './client.js';
 
 export interface ServiceEgress {
@@ -23,7 +24,7 @@ export interface ServiceEgress {
 export function serviceEgress(s: ServiceEgress): EgressClient {
   let u: URL;
   try { u = new URL(s.url); } catch { throw new ConfigError(`${s.where}: not a URL`); }
-  const loopbackHost = u.hostname === '127.0.0.1' || u.hostname === '[::1]';
+  const loopbackHost = isLoopbackHost(u.hostname) && u.hostname !== 'localhost';
   if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopbackHost)) throw new ConfigError(`${s.where}: must be an https URL`);
   const port = u.port ? Number(u.port) : undefined;
   try {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { canonicalJson, sha256Hex } from '../core/canonical.js';
 import { allow, deny, type Decision, type Outcome, type StoredResult } from '../core/decision.js';
-import { idemKeyOf, type Invocation } from '../core/invocation.js';
+import { idemKeyOf, type CheckedInvocation } from '../core/invocation.js';
 import type { Guard } from '../core/pipeline.js';
 import type { StateStore } from '../state/store.js';
 
@@ -31,11 +31,11 @@ export function idempotency(store: StateStore, options: IdempotencyOptions = {})
   const waitMs = options.waitMs ?? 10_000;
   const pollMs = options.pollMs ?? 20;
 
-  async function check(inv: Invocation): Promise<Decision> {
-    if (inv.tool.effect !== 'write') return allow('idempotency');
+  async function check(inv: CheckedInvocation): Promise<Decision> {
+    if (inv.tool.effect !== 'write') return allow();
     const idemKey = idemKeyOf(inv);
     if (idemKey === undefined) {
-      return deny('idempotency', 'IDEMPOTENCY_KEY_REQUIRED', `write tool ${inv.tool.name} requires an idemKey (UUID)`);
+      return deny('IDEMPOTENCY_KEY_REQUIRED', `write tool ${inv.tool.name} requires an idemKey (UUID)`);
     }
     const { idemKey: _omit, ...rest } = inv.args;
     const hash = sha256Hex(canonicalJson(rest));
@@ -45,7 +45,7 @@ export function idempotency(store: StateStore, options: IdempotencyOptions = {})
 
     for (;;) {
       if (await store.setIfAbsent(key, JSON.stringify(claim), pendingTtlMs)) {
-        return allow('idempotency', {
+        return allow({
           finalize: async (outcome: Outcome) => {
             if (outcome.kind === 'ok' && !outcome.replayed) {
               const done: Record_ = { state: 'done', hash, at: Date.now(), result: outcome.result };
@@ -60,13 +60,13 @@ export function idempotency(store: StateStore, options: IdempotencyOptions = {})
       const raw = await store.get(key);
       if (raw === null) continue; // the holder gave up between our two reads: try to claim again
       const rec = parse(raw);
-      if (!rec) return deny('idempotency', 'IDEMPOTENCY_CONFLICT', 'stored idempotency record is unreadable; use a new idemKey');
+      if (!rec) return deny('IDEMPOTENCY_CONFLICT', 'stored idempotency record is unreadable; use a new idemKey');
       if (rec.hash !== hash) {
-        return deny('idempotency', 'IDEMPOTENCY_CONFLICT', `idemKey was already used with other arguments for ${inv.tool.name}`);
+        return deny('IDEMPOTENCY_CONFLICT', `idemKey was already used with other arguments for ${inv.tool.name}`);
       }
-      if (rec.state === 'done') return allow('idempotency', { replay: rec.result });
+      if (rec.state === 'done') return allow({ replay: rec.result });
       if (Date.now() >= giveUpAt || inv.signal.aborted) {
-        return deny('idempotency', 'IDEMPOTENCY_CONFLICT', 'a call with this idemKey is still in progress; retry later', { retryAfterMs: 1000 });
+        return deny('IDEMPOTENCY_CONFLICT', 'a call with this idemKey is still in progress; retry later', { retryAfterMs: 1000 });
       }
       await sleep(pollMs);
     }
@@ -77,8 +77,14 @@ export function idempotency(store: StateStore, options: IdempotencyOptions = {})
 
 function parse(raw: string): Record_ | null {
   try {
-    const v = JSON.parse(raw) as Record_;
-    return v && typeof v.hash === 'string' && (v.state === 'pending' || v.state === 'done') ? v : null;
+    const v = JSON.parse(raw) as Record_ & { result?: { text?: unknown } };
+    if (!v || typeof v.hash !== 'string' || (v.state !== 'pending' && v.state !== 'done')) return null;
+    // Records written before results carried content blocks: one text block.
+    if (v.state === 'done' && v.result && !Array.isArray((v.result as { content?: unknown }).content)) {
+      const old = v.result as unknown as { structuredContent: Record<string, unknown>; text: string; meta?: Record<string, unknown> };
+      return { ...v, result: { content: [{ type: 'text', text: String(old.text) }], structuredContent: old.structuredContent, ...(old.meta && { meta: old.meta }) } };
+    }
+    return v;
   } catch {
     return null;
   }

@@ -6,7 +6,7 @@ export function toolRules(): Guard {
   return {
     name: 'rules',
     async check(inv) {
-      return inv.tool.rules ? inv.tool.rules(inv.args, inv) : allow('rules');
+      return inv.tool.rules ? inv.tool.rules(inv.args, inv) : allow();
     },
   };
 }

@@ -31,6 +31,25 @@ export interface Switchboard {
   close(): void;
 }
 
+/** `MCP_READ_ONLY=1` (or `true`): read-only mode that cannot be switched off at run time. Parsed here only. */
+export function readOnlyFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = env['MCP_READ_ONLY']?.trim().toLowerCase();
+  return v === '1' || v === 'true' || v === 'yes' || v === 'on';
+}
+
+/** Kill-switch defaults, built once: config values (or the given ones) plus MCP_READ_ONLY. */
+export function switchDefaults(
+  given: { readonly readOnly?: boolean; readonly quarantine?: readonly string[]; readonly egressBlock?: readonly string[] },
+  env: NodeJS.ProcessEnv = process.env,
+): SwitchDefaults {
+  return {
+    readOnly: given.readOnly ?? false,
+    readOnlyForced: readOnlyFromEnv(env),
+    quarantine: given.quarantine ?? [],
+    egressBlock: given.egressBlock ?? [],
+  };
+}
+
 export const SWITCH_CHANNEL = 'palisade:switches';
 const K = { readOnly: 'switch:read_only', quarantine: 'switch:quarantine', egress: 'switch:egress_block' } as const;
 

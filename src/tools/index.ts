@@ -25,7 +25,7 @@ export async function createReferenceTools(loaded: LoadedConfig): Promise<Refere
 
 /** `tools['flag.set'].ticket_pattern`, compiled once at start-up; a bad pattern stops start-up. */
 function ticketPatternFrom(loaded: LoadedConfig): RegExp {
-  const raw = loaded.config.tools['flag.set']?.['ticket_pattern'] ?? DEFAULT_TICKET_PATTERN;
+  const raw = loaded.config.tools['flag.set']?.ticket_pattern ?? DEFAULT_TICKET_PATTERN;
   const where = `${loaded.file ?? '(embedded default)'}: tools.flag.set.ticket_pattern`;
   if (typeof raw !== 'string' || raw.length === 0 || raw.length > 200) throw new ConfigError(`${where}: must be a non-empty regular expression`);
   try {

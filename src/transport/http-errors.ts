@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { Code } from '../core/codes.js';
+import { httpStatus, type Code } from '../core/codes.js';
 
 /**
  * Refusals of the HTTP edge that never reach the pipeline. Their codes live in the
@@ -7,9 +7,8 @@ import type { Code } from '../core/codes.js';
  */
 export type EdgeCode = Code;
 
-/** One refusal, as data: the router turns it into a response. */
+/** One refusal, as data: the router turns it into a response. Its status comes from the registry. */
 export interface Refusal {
-  readonly status: number;
   readonly code: EdgeCode;
   readonly message: string;
   /** JSON-RPC error code of the envelope (default -32000, server error). */
@@ -17,8 +16,13 @@ export interface Refusal {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-export function refuse(status: number, code: EdgeCode, message: string, extra: Pick<Refusal, 'rpc' | 'headers'> = {}): Refusal {
-  return { status, code, message, ...extra };
+export function refuse(code: EdgeCode, message: string, extra: Pick<Refusal, 'rpc' | 'headers'> = {}): Refusal {
+  return { code, message, ...extra };
+}
+
+/** The HTTP status of a refusal: `CODES[code].http`, the one mapping. */
+export function statusOf(r: Refusal): number {
+  return httpStatus(r.code);
 }
 
 /**
@@ -37,7 +41,7 @@ export function sendRefusal(res: ServerResponse, r: Refusal): void {
     return;
   }
   const body = errorBody(r);
-  res.writeHead(r.status, { ...r.headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.writeHead(statusOf(r), { ...r.headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 }
 

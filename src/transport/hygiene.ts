@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { refuse, type Refusal } from './http-errors.js';
 
-export const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'] as const;
+export { LOOPBACK_NAMES } from '../core/loopback.js';
 
 /** Lower-cased hostname of a Host header, port removed; undefined when malformed. */
 export function hostnameOf(host: string | undefined): string | undefined {
@@ -21,7 +21,7 @@ export function normalizeHostEntry(name: string): string {
 export function checkHost(req: IncomingMessage, allowed: ReadonlySet<string>): Refusal | undefined {
   const name = hostnameOf(req.headers.host);
   if (name !== undefined && allowed.has(name.replace(/\.$/, ''))) return undefined;
-  return refuse(403, 'HOST_NOT_ALLOWED', 'Host header is not on the allow-list');
+  return refuse('HOST_NOT_ALLOWED', 'Host header is not on the allow-list');
 }
 
 /**
@@ -32,7 +32,7 @@ export function checkOrigin(req: IncomingMessage, allowed: ReadonlySet<string>):
   const origin = req.headers.origin;
   if (origin === undefined) return undefined;
   if (allowed.has(origin.trim().toLowerCase().replace(/\/$/, ''))) return undefined;
-  return refuse(403, 'ORIGIN_NOT_ALLOWED', 'Origin header is not on the allow-list');
+  return refuse('ORIGIN_NOT_ALLOWED', 'Origin header is not on the allow-list');
 }
 
 export type BodyResult = { ok: true; body: Buffer } | { ok: false; refusal?: Refusal };
@@ -43,10 +43,10 @@ export type BodyResult = { ok: true; body: Buffer } | { ok: false; refusal?: Ref
  * at the cap. `{ ok: false }` without a refusal: the client went away.
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
-  const tooLarge = refuse(413, 'PAYLOAD_TOO_LARGE', `request body is over ${limit} bytes`, { headers: { Connection: 'close' } });
+  const tooLarge = refuse('PAYLOAD_TOO_LARGE', `request body is over ${limit} bytes`, { headers: { Connection: 'close' } });
   const declared = req.headers['content-length'];
   if (declared !== undefined && (!/^\d{1,15}$/.test(declared) || Number(declared) > limit)) {
-    return Promise.resolve({ ok: false, refusal: /^\d+$/.test(declared) ? tooLarge : refuse(400, 'INVALID_REQUEST', 'bad Content-Length') });
+    return Promise.resolve({ ok: false, refusal: /^\d+$/.test(declared) ? tooLarge : refuse('INVALID_REQUEST', 'bad Content-Length') });
   }
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -89,13 +89,13 @@ export function parseBody(body: Buffer, maxBatch: number): { ok: true; parsed: P
   try {
     value = JSON.parse(body.toString('utf8'));
   } catch {
-    return { ok: false, refusal: refuse(400, 'PARSE_ERROR', 'Parse error: body is not valid JSON', { rpc: -32700 }) };
+    return { ok: false, refusal: refuse('PARSE_ERROR', 'Parse error: body is not valid JSON', { rpc: -32700 }) };
   }
   const list = Array.isArray(value) ? value : [value];
-  if (list.length === 0) return { ok: false, refusal: refuse(400, 'INVALID_REQUEST', 'Invalid Request: empty batch', { rpc: -32600 }) };
-  if (list.length > maxBatch) return { ok: false, refusal: refuse(400, 'BATCH_TOO_LARGE', `Invalid Request: batch over ${maxBatch} messages`, { rpc: -32600 }) };
+  if (list.length === 0) return { ok: false, refusal: refuse('INVALID_REQUEST', 'Invalid Request: empty batch', { rpc: -32600 }) };
+  if (list.length > maxBatch) return { ok: false, refusal: refuse('BATCH_TOO_LARGE', `Invalid Request: batch over ${maxBatch} messages`, { rpc: -32600 }) };
   const messages = list.filter((m): m is Record<string, unknown> => m !== null && typeof m === 'object' && !Array.isArray(m));
-  if (messages.length !== list.length) return { ok: false, refusal: refuse(400, 'INVALID_REQUEST', 'Invalid Request: not a JSON-RPC message', { rpc: -32600 }) };
+  if (messages.length !== list.length) return { ok: false, refusal: refuse('INVALID_REQUEST', 'Invalid Request: not a JSON-RPC message', { rpc: -32600 }) };
   const toolCalls: { name: string; args: unknown }[] = [];
   for (const m of messages) {
     const params = m['params'];

@@ -10,6 +10,7 @@ import {
   type Tool as McpTool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import type { ClientChannel, ElicitAnswer, ElicitRequest } from '../core/invocation.js';
 import type { Principal } from '../core/principal.js';
 import type { Tool } from '../core/tool.js';
 import type { Palisade } from '../palisade.js';
@@ -27,6 +28,8 @@ export interface McpServerOptions {
   /** Session id for transports without one of their own (stdio: one per process). */
   readonly sessionId?: string;
   readonly instructions?: string;
+  /** W3C `traceparent` of the carrying request (HTTP header), used when `_meta` has none. */
+  readonly traceparent?: (extra: Extra) => string | undefined;
 }
 
 export const PALISADE_VERSION = '0.1.0';
@@ -39,8 +42,12 @@ export const PALISADE_VERSION = '0.1.0';
 export function createMcpServer(palisade: Palisade, options: McpServerOptions): Server {
   const server = new Server(
     { name: options.name ?? 'palisade', version: options.version ?? PALISADE_VERSION },
-    { capabilities: { tools: { listChanged: false } }, ...(options.instructions && { instructions: options.instructions }) },
+    { capabilities: { tools: { listChanged: true } }, ...(options.instructions && { instructions: options.instructions }) },
   );
+  // A catalog change (gateway upstreams, a re-approved tool) is announced to this client.
+  const unsubscribe = palisade.catalog.onChange(() => { void server.sendToolListChanged().catch(() => undefined); });
+  const onclose = server.onclose;
+  server.onclose = () => { unsubscribe(); onclose?.(); };
   const who = (extra: Extra): Principal => {
     const p = options.principal(extra);
     if (!p) throw new McpError(ErrorCode.InvalidRequest, 'AUTH_REQUIRED: no authenticated principal');
@@ -58,15 +65,39 @@ export function createMcpServer(palisade: Palisade, options: McpServerOptions): 
     const principal = who(extra);
     const meta = (req.params._meta ?? {}) as Record<string, unknown>;
     const sessionId = extra.sessionId ?? options.sessionId;
+    const traceparent = typeof meta['traceparent'] === 'string' ? undefined : options.traceparent?.(extra);
     return palisade.call(principal, req.params.name, req.params.arguments ?? {}, {
-      meta,
+      meta: traceparent ? { ...meta, traceparent } : meta,
       signal: extra.signal,
       transport: options.transport ?? 'mcp',
+      client: clientChannel(server, extra, meta),
       ...(sessionId !== undefined && { sessionId }),
     });
   });
 
   return server;
+}
+
+/** What the pipeline may ask of this client: elicitation when declared, progress when a token was sent. */
+function clientChannel(server: Server, extra: Extra, meta: Record<string, unknown>): ClientChannel {
+  const caps = server.getClientCapabilities();
+  const token = meta['progressToken'];
+  return {
+    ...(caps?.elicitation && {
+      elicit: async (request: ElicitRequest, o: { signal: AbortSignal; timeoutMs: number }): Promise<ElicitAnswer> => {
+        const r = await server.elicitInput(
+          { message: request.message, requestedSchema: request.requestedSchema } as Parameters<Server['elicitInput']>[0],
+          { signal: o.signal, timeout: o.timeoutMs },
+        );
+        return { action: r.action, ...(r.content && { content: r.content as Record<string, unknown> }) };
+      },
+    }),
+    ...((typeof token === 'string' || typeof token === 'number') && {
+      progress: async (progress: number, total?: number, message?: string) => {
+        await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress, ...(total !== undefined && { total }), ...(message !== undefined && { message }) } });
+      },
+    }),
+  };
 }
 
 function describe(t: Tool): McpTool {

@@ -60,11 +60,12 @@ describe('pipeline through the SDK client (InMemoryTransport)', () => {
     const { tools } = fixtureTools();
     const palisade = await createPalisade({
       tools, env: {},
-      policyGuards: [{ name: 'broken', check: () => { throw new Error('redis down'); } }],
+      stages: { policy: { name: 'broken', check: () => { throw new Error('redis down'); } } },
     });
     const r = await palisade.call(alice, 'demo.echo', { message: 'x' });
     expect(codeOf(r)).toBe('INTERNAL_ERROR');
-    expect(textOf(r)).toMatch(/^DENY: guard broken failed/);
+    expect(textOf(r)).toMatch(/^DENY: stage policy failed/);
+    expect(JSON.stringify(r)).not.toContain('redis');
   });
 
   it('runs finalizers and recorders for denied calls too', async () => {
@@ -72,13 +73,15 @@ describe('pipeline through the SDK client (InMemoryTransport)', () => {
     const seen: string[] = [];
     const palisade = await createPalisade({
       tools, env: {},
-      policyGuards: [{ name: 'tracker', check: () => allow('tracker', { finalize: (o) => { seen.push(`fin:${o.kind}`); } }) }],
-      limitGuards: [{ name: 'denier', check: () => deny('denier', 'RATE_LIMITED', 'too many', { retryAfterMs: 1500 }) }],
+      stages: {
+        policy: { name: 'tracker', check: () => allow({ finalize: (o) => { seen.push(`fin:${o.kind}`); } }) },
+        limits: { name: 'denier', check: () => deny('RATE_LIMITED', 'too many', { retryAfterMs: 1500 }) },
+      },
       recorders: [{ record: (rec) => { seen.push(`rec:${rec.outcome.kind}`); } }],
     });
     const r = await palisade.call(alice, 'demo.echo', { message: 'x' });
     expect(codeOf(r)).toBe('RATE_LIMITED');
-    expect(r.structuredContent['retryAfterMs']).toBe(1500);
+    expect(r.structuredContent!['retryAfterMs']).toBe(1500);
     expect(seen).toEqual(['fin:denied', 'rec:denied']);
   });
 
@@ -96,7 +99,7 @@ describe('pipeline through the SDK client (InMemoryTransport)', () => {
   it('takes the trace id from _meta.traceparent', async () => {
     const { tools } = fixtureTools();
     const ids: string[] = [];
-    const palisade = await createPalisade({ tools, env: {}, recorders: [{ record: (r) => { ids.push(r.invocation.traceId); } }] });
+    const palisade = await createPalisade({ tools, env: {}, recorders: [{ record: (r) => { ids.push(r.traceId); } }] });
     await palisade.call(alice, 'demo.echo', { message: 'x' }, { meta: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } });
     await palisade.call(alice, 'demo.echo', { message: 'x' }, { meta: { traceparent: 'garbage' } });
     expect(ids[0]).toBe('4bf92f3577b34da6a3ce929d0e0e4736');

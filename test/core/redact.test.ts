@@ -15,12 +15,12 @@ describe('obligation redactor', () => {
     const seen: number[] = [];
     const palisade = await createPalisade({
       tools: [t], env: {},
-      policyGuards: [{ name: 'p', check: () => allow('p', { obligations: [
+      stages: { policy: { name: 'p', check: () => allow({ obligations: [
         { kind: 'redact', field: 'email', mode: 'mask' },
-        { kind: 'redact', field: 'phone', mode: 'remove' },
+        { kind: 'redact', field: 'phone', mode: 'drop' },
         { kind: 'redact', field: 'ssn', mode: 'hash' },
-      ] }) }],
-      recorders: [{ record: (r) => { seen.push(r.piiCount); } }],
+      ] }) } },
+      recorders: [{ record: (r) => { seen.push(r.pii.count); } }],
     });
     const r = await palisade.call(alice, 'demo.people', {});
     expect(r.structuredContent).toEqual({ rows: [{ email: 'j***@example.com', ssn: '[redacted]', name: 'Jane' }] });

@@ -45,9 +45,9 @@ describe('web.fetchSafe', () => {
     const p = await palisadeWith({}, 100);
     const r = await p.call(agent, 'web.fetchSafe', { url: u('/long') });
     expect(r.structuredContent).toMatchObject({ truncated: true, bytes: 600 });
-    expect((r.structuredContent['text'] as string).length).toBe(100);
+    expect((r.structuredContent!['text'] as string).length).toBe(100);
     const latin = await p.call(agent, 'web.fetchSafe', { url: u('/latin1') });
-    expect(latin.structuredContent['text']).toBe('café');
+    expect(latin.structuredContent!['text']).toBe('café');
     await p.close();
   });
 

@@ -66,7 +66,7 @@ describe('idempotency guard', () => {
     const palisade = await createPalisade({
       tools, env: {}, store,
       handlerTimeoutMs: 1000,
-      limitGuards: [{ name: 'flaky', check: () => (fail ? { allow: false, guard: 'flaky', code: 'RATE_LIMITED', message: 'later' } : { allow: true, guard: 'flaky' }) }],
+      stages: { limits: { name: 'flaky', check: () => (fail ? { allow: false, code: 'RATE_LIMITED', message: 'later' } : { allow: true }) } },
     });
     const key = uuid();
     expect(codeOf(await palisade.call(alice, 'switch.set', args(key)))).toBe('RATE_LIMITED');

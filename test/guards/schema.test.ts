@@ -11,14 +11,14 @@ describe('schema guard', () => {
     const args = JSON.parse(`{"message":"x","${field}":{"polluted":true}}`);
     const r = await palisade.call(alice, 'demo.echo', args);
     expect(codeOf(r)).toBe('UNKNOWN_FIELD');
-    expect(r.structuredContent['message']).toContain(field);
+    expect(r.structuredContent!['message']).toContain(field);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 
   it('names the field and the rule, never the value', async () => {
     const r = await palisade.call(alice, 'switch.set', { ...good(), name: 'DROP TABLE flags;--' });
     expect(codeOf(r)).toBe('INVALID_PARAMS');
-    expect(r.structuredContent['message']).toContain('"name"');
+    expect(r.structuredContent!['message']).toContain('"name"');
     expect(JSON.stringify(r)).not.toContain('DROP TABLE');
   });
 

@@ -7,30 +7,48 @@ describe('scopes guard', () => {
     const palisade = await createPalisade({ tools: fixtureTools().tools, env: {} });
     const prod = await palisade.call(alice, 'switch.set', { name: 'beta', env: 'prod', pct: 5, idemKey: uuid() });
     expect(codeOf(prod)).toBe('SCOPE_MISSING');
-    expect(prod.structuredContent['details']).toEqual({ scope: 'switch.write:prod' });
+    expect(prod.structuredContent!['details']).toEqual({ scope: 'switch.write:prod' });
     const staging = await palisade.call(alice, 'switch.set', { name: 'beta', env: 'staging', pct: 5, idemKey: uuid() });
     expect(staging.isError).toBeFalsy();
   });
 
-  it('refuses a tool whose family the principal holds no grant in, before looking at arguments', async () => {
+  it('hides a tool whose family the principal holds no grant in: it answers exactly like an unknown tool', async () => {
     const palisade = await createPalisade({ tools: fixtureTools().tools, env: {} });
     const bob = { ...alice, grants: ['demo.read'] };
-    const r = await palisade.call(bob, 'switch.set', { bogus: 1 });
-    expect(codeOf(r)).toBe('SCOPE_MISSING');
+    const hidden = await palisade.call(bob, 'switch.set', { bogus: 1 });
+    const unknown = await palisade.call(bob, 'no.such.tool', { bogus: 1 });
+    expect(codeOf(hidden)).toBe('NOT_FOUND');
+    expect(hidden).toEqual(unknown);
     expect(palisade.visibleTools(bob).map((t) => t.name)).not.toContain('switch.set');
+  });
+
+  it('under step-up lists every tool and names the concrete grant a call needs, before the schema', async () => {
+    const palisade = await createPalisade({ tools: fixtureTools().tools, env: {}, stepUp: true });
+    const bob = { ...alice, grants: ['demo.read'] };
+    expect(palisade.visibleTools(bob).map((t) => t.name)).toContain('switch.set');
+    const r = await palisade.call(bob, 'switch.set', { name: 'beta', env: 'prod', pct: 5, idemKey: uuid() });
+    expect(codeOf(r)).toBe('SCOPE_MISSING');
+    expect(r.structuredContent!['details']).toEqual({ scope: 'switch.write:prod' });
+    // Arguments that fail the schema never shape the answer: the family is named instead.
+    const bad = await palisade.call(bob, 'switch.set', { env: 'x"y' });
+    expect(bad.structuredContent!['details']).toEqual({ scope: 'switch.write:{env}' });
   });
 
   it('an unqualified family grant does not imply a qualified one', async () => {
     const palisade = await createPalisade({ tools: fixtureTools().tools, env: {} });
     const r = await palisade.call({ ...alice, grants: ['switch.write'] }, 'switch.set', { name: 'beta', env: 'dev', pct: 1, idemKey: uuid() });
-    expect(codeOf(r)).toBe('SCOPE_MISSING');
+    expect(codeOf(r)).toBe('NOT_FOUND'); // hidden: no grant in the family at all
   });
 
-  it('reports the missing scope for an HTTP edge', async () => {
-    const palisade = await createPalisade({ tools: fixtureTools().tools, env: {} });
-    expect(palisade.missingScope(alice, 'switch.set', { env: 'prod' })).toBe('switch.write:prod');
-    expect(palisade.missingScope(alice, 'switch.set', { env: 'dev' })).toBeUndefined();
-    expect(palisade.missingScope({ ...alice, grants: [] }, 'demo.echo', {})).toBe('demo.read');
-    expect(palisade.missingScope(alice, 'nope', {})).toBeUndefined();
+  it('preflight runs the real guards for an HTTP edge, without the handler', async () => {
+    const { tools, counter } = fixtureTools();
+    const palisade = await createPalisade({ tools, env: {} });
+    const prod = await palisade.preflight(alice, 'switch.set', { name: 'b', env: 'prod', pct: 1, idemKey: uuid() });
+    expect(prod).toMatchObject({ allow: false, code: 'SCOPE_MISSING', stage: 'scopes.qualified', details: { scope: 'switch.write:prod' } });
+    expect(await palisade.preflight(alice, 'switch.set', { name: 'b', env: 'dev', pct: 1, idemKey: uuid() })).toMatchObject({ allow: true });
+    expect(await palisade.preflight({ ...alice, grants: [] }, 'demo.echo', {})).toMatchObject({ allow: false, code: 'NOT_FOUND', stage: 'scopes' });
+    expect(await palisade.preflight(alice, 'nope', {})).toMatchObject({ allow: false, code: 'NOT_FOUND', stage: 'catalog' });
+    expect(await palisade.preflight(alice, 'switch.set', { env: 'dev', extra: 1 })).toMatchObject({ allow: false, code: 'UNKNOWN_FIELD' });
+    expect(counter.writes).toBe(0);
   });
 });

@@ -19,7 +19,7 @@ describe('flag.set', () => {
     expect(textOf(ok)).toBe('OK: flag search_v3 in prod set to 60% (was 10%)');
     const got = await call(acme, 'flag.get', { name: 'search_v3', env: 'prod' });
     expect(got.structuredContent).toMatchObject({ rolloutPct: 60, ticket: 'CHG-1234', updatedBy: acme.id });
-    const history = got.structuredContent['history'] as { previousPct: number | null; rolloutPct: number; ticket: string | null; actor: string }[];
+    const history = got.structuredContent!['history'] as { previousPct: number | null; rolloutPct: number; ticket: string | null; actor: string }[];
     expect(history.map((h) => [h.previousPct, h.rolloutPct, h.ticket])).toEqual([[10, 60, 'CHG-1234'], [null, 10, null]]);
   });
 
@@ -61,7 +61,7 @@ describe('flag.set', () => {
     const stagingOnly = { ...acme, grants: ['flags.write:staging'] };
     const r = await call(stagingOnly, 'flag.set', { name: 'a', env: 'prod', rolloutPct: 5, idemKey: uuid() });
     expect(codeOf(r)).toBe('SCOPE_MISSING');
-    expect(r.structuredContent['details']).toEqual({ scope: 'flags.write:prod' });
+    expect(r.structuredContent!['details']).toEqual({ scope: 'flags.write:prod' });
   });
 
   it('flags are per tenant', async () => {
@@ -74,7 +74,7 @@ describe('flag.set', () => {
     await call(acme, 'flag.set', { name: 'shared_key', env: 'dev', rolloutPct: 1, idemKey: key });
     const g = await call(globex, 'flag.set', { name: 'shared_key', env: 'dev', rolloutPct: 1, idemKey: key });
     expect(textOf(g)).toMatch(/^OK: /);
-    expect((await call(globex, 'flag.get', { name: 'shared_key', env: 'dev' })).structuredContent['rolloutPct']).toBe(1);
+    expect((await call(globex, 'flag.get', { name: 'shared_key', env: 'dev' })).structuredContent!['rolloutPct']).toBe(1);
   });
 
   it('a staging write replays as OK (idempotent) and changes the flag once', async () => {
@@ -83,6 +83,6 @@ describe('flag.set', () => {
     const again = await call(acme, 'flag.set', args);
     expect(textOf(again)).toMatch(/^OK \(idempotent\): flag replayed/);
     const got = await call(acme, 'flag.get', { name: 'replayed', env: 'staging' });
-    expect((got.structuredContent['history'] as unknown[]).length).toBe(1);
+    expect((got.structuredContent!['history'] as unknown[]).length).toBe(1);
   });
 });

@@ -7,7 +7,7 @@ const ref = await referencePalisade();
 afterAll(() => ref.close());
 const call = (p: typeof acme, name: string, args: unknown) => ref.palisade.call(p, name, args);
 type Row = { orderId: string; email: string; phone: string; createdAt: string; region: string };
-const rowsOf = (r: { structuredContent: Record<string, unknown> }) => r.structuredContent['rows'] as Row[];
+const rowsOf = (r: { structuredContent?: Record<string, unknown> }) => r.structuredContent!['rows'] as Row[];
 
 describe('orders.export', () => {
   it('the seed smoke test: a week of orders with every email masked', async () => {
@@ -30,7 +30,7 @@ describe('orders.export', () => {
   it('unmasked emails need orders.read:pii', async () => {
     const denied = await call(acme, 'orders.export', { from: '2025-08-25', to: '2025-08-31', mask: [] });
     expect(codeOf(denied)).toBe('SCOPE_MISSING');
-    expect(denied.structuredContent['details']).toEqual({ scope: 'orders.read:pii' });
+    expect(denied.structuredContent!['details']).toEqual({ scope: 'orders.read:pii' });
     const ok = await call({ ...acme, grants: [...acme.grants, 'orders.read:pii'] }, 'orders.export', { from: '2025-08-25', to: '2025-08-31', mask: [] });
     expect(rowsOf(ok)[0]!.email).toMatch(/^[a-z]+\.[a-z]+\d+@acme-customers\.example$/);
   });
@@ -47,7 +47,7 @@ describe('orders.export', () => {
   ])('refuses %s with INVALID_PARAMS naming the field', async (_n, args, field) => {
     const r = await call(acme, 'orders.export', args);
     expect(codeOf(r)).toBe('INVALID_PARAMS');
-    expect(r.structuredContent['details']).toEqual({ field });
+    expect(r.structuredContent!['details']).toEqual({ field });
   });
 
   it('a 92-day span is allowed', async () => {
@@ -70,7 +70,7 @@ describe('orders.export', () => {
     for (let i = 0; i < 100; i++) {
       const r = await call(acme, 'orders.export', { from: '2025-06-01', to: '2025-08-31', limit: 17, ...(cursor && { cursor }) });
       seen.push(...rowsOf(r).map((x) => x.orderId));
-      cursor = r.structuredContent['nextCursor'] as string | undefined;
+      cursor = r.structuredContent!['nextCursor'] as string | undefined;
       if (!cursor) break;
     }
     expect(seen).toEqual(all.map((x) => x.orderId));
@@ -93,8 +93,8 @@ describe('orders.get', () => {
   it('reads an own order, masked without the pii grant', async () => {
     const id = rowsOf(await call(acme, 'orders.export', { from: '2025-08-25', to: '2025-08-31', limit: 1 }))[0]!.orderId;
     const r = await call(acme, 'orders.get', { orderId: id });
-    expect((r.structuredContent['order'] as Row).orderId).toBe(id);
-    expect((r.structuredContent['order'] as Row).email).toContain('***');
+    expect((r.structuredContent!['order'] as Row).orderId).toBe(id);
+    expect((r.structuredContent!['order'] as Row).email).toContain('***');
   });
 
   it('a foreign order and a missing one answer identically NOT_FOUND', async () => {

@@ -85,13 +85,16 @@ describe('Streamable HTTP over TLS', () => {
     expect(r2.body).toContain('INVALID_PARAMS');
   });
 
-  it('a tool the token has no grant for at all: 403 with the tool scope', async () => {
+  it('a tool the token has no grant for at all is hidden: in-band NOT_FOUND, exactly like an unknown tool', async () => {
     const t = token('agent:carol', 'acme', 'demo.read');
     const sid = await openRawSession(t);
-    const call = { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'switch.set', arguments: {} } };
-    const r = await post(call, { Authorization: `Bearer ${t}`, 'Mcp-Session-Id': sid });
-    expect(r.status).toBe(403);
-    expect(r.headers['www-authenticate']).toContain('scope="switch.write:{env}"');
+    const call = (name: string, id: number) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: {} } });
+    const headers = { Authorization: `Bearer ${t}`, 'Mcp-Session-Id': sid, 'Mcp-Protocol-Version': '2025-11-25' };
+    const hidden = await post(call('switch.set', 2), headers);
+    const unknown = await post(call('no.such.tool', 2), headers);
+    expect(hidden.status).toBe(200);
+    expect(hidden.body).toContain('NOT_FOUND');
+    expect(hidden.body).toBe(unknown.body);
   });
 
   it('session hijack: another principal presenting a stolen session id gets 404, like an unknown session', async () => {

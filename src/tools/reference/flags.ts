@@ -69,8 +69,8 @@ export function flagTools(db: Database.Database, options: FlagToolOptions): Tool
       ticket: z.string().nullable(), updatedBy: z.string(), updatedAt: z.string(),
     }),
     rules: (args) => (args.env === 'prod' && args.rolloutPct > 10 && !args.ticket
-      ? deny('rules', 'TICKET_REQUIRED', TICKET_MESSAGE)
-      : allow('rules')),
+      ? deny('TICKET_REQUIRED', TICKET_MESSAGE)
+      : allow()),
     async handler(args, ctx) {
       const idemKey = (args as { idemKey?: string }).idemKey;
       // Operation ids are scoped like idempotency records: one tenant's key never matches another's.

@@ -85,8 +85,8 @@ export function ordersTools(db: Database.Database): Tool[] {
       rows: z.array(OrderOut), nextCursor: z.string().optional(),
     }),
     rules: (args, inv) => (!args.mask.includes('email') && !hasPii(inv.principal)
-      ? deny('rules', 'SCOPE_MISSING', `unmasked emails need the purpose grant ${PII_GRANT}`, { details: { scope: PII_GRANT } })
-      : allow('rules')),
+      ? deny('SCOPE_MISSING', `unmasked emails need the purpose grant ${PII_GRANT}`, { details: { scope: PII_GRANT } })
+      : allow()),
     async handler({ from, to, mask, limit, cursor }, ctx) {
       // Keyset pagination on (created_at, id); without a cursor, start just before `from`.
       const after = cursor ? decodeCursor(cursor)! : { date: from, id: '' };

@@ -1,0 +1,24 @@
+import type { Principal } from './principal.js';
+
+export type AuthCode = 'AUTH_REQUIRED' | 'AUTH_INVALID' | 'AUTH_REPLAY';
+
+/** The one authentication result every edge and authenticator speaks. */
+export type AuthResult =
+  | { ok: true; principal: Principal; token: { jti: string; exp: number; scopes: string[]; sub: string } }
+  | { ok: false; code: AuthCode; message: string };
+
+/** RFC 9728 protected-resource metadata. */
+export interface ProtectedResourceMetadata {
+  resource: string;
+  authorization_servers: string[];
+  scopes_supported: string[];
+  bearer_methods_supported: string[];
+  resource_name?: string;
+}
+
+/** Judges a bearer token: the JWT authenticator of src/auth, or the static one of `auth.mode: none`. */
+export interface Authenticator {
+  /** `authorization`: the raw header. `sessionId`: the MCP session (for initialize, the id about to be assigned). */
+  authenticate(authorization: string | undefined, context: { sessionId: string | undefined }): Promise<AuthResult>;
+  metadata(): ProtectedResourceMetadata;
+}

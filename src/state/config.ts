@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+/** `state:` — owned by src/state. */
+export const StateConfigSchema = z.strictObject({
+  backend: z.enum(['memory', 'sqlite', 'redis']).optional().describe('unset: redis when REDIS_URL is set, else sqlite'),
+  redis_prefix: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/).default('palisade:').describe('key and channel prefix in Redis, so deployments can share one server'),
+}).prefault({});
+
+/** `killswitch:` — defaults of the live switchboard (MCP_READ_ONLY=1 forces read-only on top). */
+export const KillswitchConfigSchema = z.strictObject({
+  read_only: z.boolean().default(false),
+  quarantine: z.array(z.string()).default([]),
+}).prefault({});

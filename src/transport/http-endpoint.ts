@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { Principal } from '../core/principal.js';
+import { SCOPE_TOKEN } from '../core/scopes.js';
+import type { Palisade } from '../palisade.js';
+import { authInfoFor, authRefusal, principalFromAuthInfo, type EdgeAuthenticator } from './http-auth.js';
+import { bearerChallenge, refuse, type Refusal } from './http-errors.js';
+import { ownerOf, sameOwner, type HttpSession, type SessionTable } from './http-sessions.js';
+import { parseBody, readBody, type ParsedBody } from './hygiene.js';
+import { createMcpServer } from './mcp.js';
+
+/** How the endpoint answers a refusal: the server sends it and hands it to the recorders. */
+export type Reject = (res: ServerResponse, refusal: Refusal, who?: { principal?: Principal; tool?: string }) => void;
+
+export interface EndpointOptions {
+  readonly palisade: Palisade;
+  readonly auth: EdgeAuthenticator;
+  readonly resource: string;
+  readonly metadataUrl: string;
+  readonly sessions: SessionTable;
+  readonly bodyLimit: number;
+  readonly maxBatch: number;
+  readonly name?: string;
+}
+
+const SESSION_ID = /^[\x21-\x7E]{1,128}$/;
+
+/**
+ * The MCP endpoint: body cap -> JSON parse + batch cap -> bearer token -> session
+ * ownership -> the pipeline's preflight (403 insufficient_scope) -> SDK transport.
+ * It decides nothing itself: tokens are judged by the authenticator, tool calls by
+ * the pipeline; it only translates their answers into HTTP.
+ */
+export function createMcpEndpoint(o: EndpointOptions) {
+  const { palisade, sessions } = o;
+
+  /** `reject` sends a refusal and records it (bound by the server to this request). */
+  async function handle(req: IncomingMessage, res: ServerResponse, method: 'GET' | 'POST' | 'DELETE', reject: Reject): Promise<void> {
+    let parsed: ParsedBody | undefined;
+    let bodyRefusal: Refusal | undefined;
+    let raw: Buffer | undefined;
+    if (method === 'POST') {
+      const body = await readBody(req, o.bodyLimit);
+      if (!body.ok) {
+        if (!body.refusal) return void res.destroy();
+        // Over the cap is answered before authentication: the body is not going to be read.
+        if (body.refusal.code === 'PAYLOAD_TOO_LARGE') return reject(res, body.refusal);
+        bodyRefusal = body.refusal;
+      } else {
+        raw = body.body;
+        const p = parseBody(body.body, o.maxBatch);
+        if (p.ok) parsed = p.parsed; else bodyRefusal = p.refusal;
+      }
+    }
+    const header = req.headers['mcp-session-id'];
+    if (Array.isArray(header) || (header !== undefined && !SESSION_ID.test(header))) {
+      return reject(res, refuse('INVALID_REQUEST', 'bad Mcp-Session-Id header'));
+    }
+    const opening = header === undefined && parsed?.isInitialize === true;
+    const sessionId = header ?? (opening ? randomUUID() : undefined);
+    const authz = req.headers.authorization;
+    const who = await o.auth.authenticate(typeof authz === 'string' ? authz : undefined, { sessionId });
+    if (!who.ok) return reject(res, authRefusal(who, o.metadataUrl));
+    const principal = who.principal;
+    if (bodyRefusal) return reject(res, bodyRefusal, { principal });
+    const owner = ownerOf(principal, who.token.sub);
+
+    let session: HttpSession | undefined;
+    if (header !== undefined) {
+      session = sessions.get(header);
+      // Another principal's session id answers exactly like an unknown one: a stolen id is useless and leaks nothing.
+      if (!session || !sameOwner(session.owner, owner)) return reject(res, refuse('NOT_FOUND', 'Session not found', { rpc: -32001 }), { principal });
+    } else if (!opening) {
+      return reject(res, refuse('INVALID_REQUEST', 'Bad Request: Mcp-Session-Id header is required'), { principal });
+    }
+    for (const call of parsed?.toolCalls ?? []) {
+      const bad = await scopeRefusal(principal, call);
+      if (bad) return reject(res, bad, { principal, tool: call.name });
+    }
+    if (!session) {
+      if (sessions.full()) return reject(res, refuse('CONCURRENCY_LIMITED', 'too many open sessions', { headers: { 'Retry-After': '60' } }), { principal });
+      if (sessions.fullFor(owner)) return reject(res, refuse('CONCURRENCY_LIMITED', 'too many open sessions for this principal; close one (DELETE) first', { headers: { 'Retry-After': '60' } }), { principal });
+      session = await openSession(sessionId!, owner);
+    }
+    const withAuth = req as IncomingMessage & { auth?: unknown; rawBody?: Buffer };
+    withAuth.auth = authInfoFor(who, o.resource);
+    if (raw) withAuth.rawBody = raw;
+    await session.transport.handleRequest(withAuth as Parameters<StreamableHTTPServerTransport['handleRequest']>[0], res, parsed?.value);
+  }
+
+  /**
+   * The pipeline's answer for a tools/call before the SDK sees it: only SCOPE_MISSING
+   * becomes 403 insufficient_scope (MCP step-up); every other answer stays in-band.
+   */
+  async function scopeRefusal(principal: Principal, call: { name: string; args: unknown }): Promise<Refusal | undefined> {
+    const d = await palisade.preflight(principal, call.name, call.args ?? {});
+    if (d.allow || d.code !== 'SCOPE_MISSING') return undefined;
+    const scope = typeof d.details?.['scope'] === 'string' ? d.details['scope'] : undefined;
+    const challenge = bearerChallenge({ resourceMetadata: o.metadataUrl, error: 'insufficient_scope', ...(scope && SCOPE_TOKEN.test(scope) && { scope }) });
+    return refuse('SCOPE_MISSING', 'the token lacks the grant this tool call needs', { headers: { 'WWW-Authenticate': challenge } });
+  }
+
+  async function openSession(id: string, owner: HttpSession['owner']): Promise<HttpSession> {
+    const server = createMcpServer(palisade, {
+      ...(o.name !== undefined && { name: o.name }),
+      principal: (extra) => principalFromAuthInfo(extra.authInfo),
+      traceparent: (extra) => {
+        const tp = extra.requestInfo?.headers['traceparent'];
+        return typeof tp === 'string' ? tp : undefined;
+      },
+      transport: 'http',
+    });
+    const session: HttpSession = {
+      id,
+      server,
+      owner,
+      lastSeen: Date.now(),
+      transport: new StreamableHTTPServerTransport({
+        sessionIdGenerator: () => id,
+        onsessioninitialized: () => sessions.add(session),
+        onsessionclosed: () => sessions.remove(id),
+      }),
+    };
+    session.transport.onclose = () => sessions.remove(id);
+    await server.connect(session.transport);
+    return session;
+  }
+
+  return { handle };
+}

@@ -1,0 +1,84 @@
+import { createServer as createHttp, type IncomingMessage, type Server as NodeHttpServer, type ServerResponse } from 'node:http';
+import { createServer as createHttps, type Server as NodeHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Logger } from '../core/logger.js';
+import { isLoopbackHost } from '../core/loopback.js';
+import { tlsServerOptions, watchTls, type TlsReloader, type TlsSettings } from './tls.js';
+
+export interface ListenOptions {
+  readonly host: string;
+  readonly port: number;
+  /** TLS identity; absent means plain HTTP, which only a loopback bind may use. */
+  readonly tls?: TlsSettings;
+  readonly headersTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+  readonly tlsWatchIntervalMs?: number;
+  readonly logger?: Logger;
+}
+
+/** A listening socket with its timeouts, TLS reloading and drain; it knows nothing of MCP. */
+export interface Listener {
+  readonly port: number;
+  /** `https://127.0.0.1:8443` (no path). */
+  readonly origin: string;
+  readonly tls: boolean;
+  reloadTls(): boolean;
+  /** Stops accepting, waits briefly for in-flight requests, then ends open streams. */
+  close(): Promise<void>;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * Listening, TLS and timeouts: slow headers answer 408, huge headers 431, other
+ * malformed HTTP 400 — always a 4xx, never a dropped socket without a word.
+ */
+export async function listen(o: ListenOptions, handler: Handler): Promise<Listener> {
+  const tls = o.tls;
+  if (!tls && !isLoopbackHost(o.host)) throw new TypeError('plain HTTP may only bind a loopback address');
+  const log = o.logger;
+  const headersTimeout = o.headersTimeoutMs ?? 10_000;
+  // Node checks the header/request deadlines on this interval (default 30 s): keep it well under the deadline.
+  const timing = { connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))) };
+  const server: NodeHttpServer | NodeHttpsServer = tls ? createHttps({ ...tlsServerOptions(tls), ...timing }, handler) : createHttp(timing, handler);
+  server.headersTimeout = headersTimeout;
+  server.requestTimeout = o.requestTimeoutMs ?? 60_000;
+  server.keepAliveTimeout = 5_000;
+  server.maxHeadersCount = 100;
+  const sockets = new Set<Socket>();
+  server.on(tls ? 'secureConnection' : 'connection', (s: Socket) => { sockets.add(s); s.once('close', () => sockets.delete(s)); });
+  server.on('tlsClientError', (err: Error) => log?.warn({ err: err.message }, 'TLS handshake refused'));
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`); else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => { server.off('error', reject); resolve(); });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostInUrl = o.host.includes(':') ? `[${o.host}]` : o.host;
+  const reloader: TlsReloader | undefined = tls && 'setSecureContext' in server
+    ? watchTls(server as NodeHttpsServer, tls, {
+        ...(o.tlsWatchIntervalMs !== undefined && { intervalMs: o.tlsWatchIntervalMs }),
+        onReload: (ok, err) => (ok ? log?.info({}, 'TLS certificate reloaded') : log?.warn({ err: err?.message }, 'TLS files changed but do not form a valid pair; keeping the previous one')),
+      })
+    : undefined;
+
+  return {
+    port,
+    origin: `${tls ? 'https' : 'http'}://${hostInUrl}:${port}`,
+    tls: tls !== undefined,
+    reloadTls: () => reloader?.reload() ?? false,
+    async close() {
+      reloader?.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Open SSE streams would hold close() forever: give in-flight requests a moment, then end them.
+        setTimeout(() => { for (const s of sockets) s.destroy(); }, 2000).unref();
+      });
+    },
+  };
+}
