@@ -6,11 +6,12 @@ import type { Effect, InputValidator, Tool, ToolContext, ValidationResult } from
 type ObjectSchema = z.ZodObject<z.ZodRawShape>;
 
 /** A tool as a team declares it: zod schemas in, typed arguments for the handler. */
-export interface ToolDefinition<S extends ObjectSchema | z.ZodRawShape, O extends Record<string, unknown>> {
+export interface ToolDefinition<S extends ObjectSchema | z.ZodRawShape, O extends Record<string, unknown>, E extends Effect = Effect> {
   readonly name: string;
   readonly title?: string;
   readonly description: string;
-  readonly effect: Effect;
+  /** `write` tools take an `idemKey` (UUID), typed into their handler's arguments. */
+  readonly effect: E;
   /** Purpose grant, with `{field}` placeholders filled from arguments: `flags.write:{env}`. */
   readonly scope: string;
   /** Input schema. A raw shape is wrapped in `z.strictObject`; pass strict objects for nested ones too. */
@@ -18,14 +19,23 @@ export interface ToolDefinition<S extends ObjectSchema | z.ZodRawShape, O extend
   /** Result schema: published as `outputSchema`; results are checked (and unknown keys stripped) against it. */
   readonly output?: z.ZodObject<z.ZodRawShape>;
   readonly cost?: number;
-  readonly rules?: (args: InputOf<S>, invocation: CheckedInvocation) => Decision | Promise<Decision>;
-  readonly handler: (args: InputOf<S>, ctx: ToolContext) => Promise<O>;
+  readonly rules?: (args: ArgsOf<S, E>, invocation: CheckedInvocation) => Decision | Promise<Decision>;
+  readonly handler: (args: ArgsOf<S, E>, ctx: ToolContext) => Promise<O>;
+  /** Data classes the results carry (e.g. `pii`): policy matches `data.contains_pii`. */
+  readonly data?: readonly string[];
+  /** Results are third-party content: they taint the session. */
+  readonly untrusted?: boolean;
+  /** Longest the handler may run (`tools.<name>.timeout_ms` overrides). */
+  readonly timeoutMs?: number;
   readonly summarize?: (result: O) => string;
   /** Talks to systems outside the operator's control (published as `openWorldHint`). */
   readonly openWorld?: boolean;
   /** `_meta` entries for a successful result. */
   readonly resultMeta?: (result: O) => Record<string, unknown> | undefined;
 }
+
+/** A write tool's handler also sees the normalised idempotency key. */
+export type ArgsOf<S, E extends Effect> = E extends 'write' ? InputOf<S> & { readonly idemKey?: string } : InputOf<S>;
 
 export type InputOf<S> = S extends ObjectSchema ? z.output<S> : S extends z.ZodRawShape ? z.output<z.ZodObject<S>> : never;
 
@@ -39,16 +49,16 @@ export type InputOf<S> = S extends ObjectSchema ? z.output<S> : S extends z.ZodR
  *   handler: async ({ who }) => ({ greeting: `hi ${who}` }),
  * });
  */
-export function defineTool<S extends ObjectSchema | z.ZodRawShape, O extends Record<string, unknown>>(
-  def: ToolDefinition<S, O>,
+export function defineTool<S extends ObjectSchema | z.ZodRawShape, O extends Record<string, unknown>, E extends Effect = Effect>(
+  def: ToolDefinition<S, O, E>,
 ): Tool {
   if (!/^[A-Za-z0-9_.-]{1,128}$/.test(def.name)) throw new TypeError(`tool name "${def.name}" is not a valid MCP tool name`);
   if (!def.scope || def.scope.includes('*')) throw new TypeError(`tool ${def.name}: scope must be a purpose grant without wildcards`);
   const declared: ObjectSchema = def.input instanceof z.ZodObject ? def.input : z.strictObject(def.input as z.ZodRawShape);
   // Every write tool takes an idemKey. It is optional to the schema so that a missing
   // key is answered by the idempotency guard (IDEMPOTENCY_KEY_REQUIRED), and published
-  // as required so that hosts send one.
-  const schema = def.effect === 'write' ? declared.extend({ idemKey: z.uuid().optional() }) : declared;
+  // as required so that hosts send one. It is normalised to lower case: one UUID, one key.
+  const schema = def.effect === 'write' ? declared.extend({ idemKey: z.uuid().transform((k) => k.toLowerCase()).optional() }) : declared;
   const tool: Tool = {
     name: def.name,
     description: def.description,
@@ -62,6 +72,9 @@ export function defineTool<S extends ObjectSchema | z.ZodRawShape, O extends Rec
     ...(def.summarize && { summarize: def.summarize as Tool['summarize'] }),
     ...(def.resultMeta && { resultMeta: def.resultMeta as Tool['resultMeta'] }),
     ...(def.openWorld !== undefined && { openWorld: def.openWorld }),
+    ...(def.data && { data: Object.freeze([...def.data]) }),
+    ...(def.untrusted !== undefined && { untrusted: def.untrusted }),
+    ...(def.timeoutMs !== undefined && { timeoutMs: def.timeoutMs }),
     ...(def.output && { output: outputChecker(def.output) }),
   };
   return Object.freeze(tool);

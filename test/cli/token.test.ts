@@ -22,6 +22,14 @@ describe('palisade token', () => {
     expect(decodeProtectedHeader(r.stdout.trim())).toMatchObject({ alg: 'EdDSA', typ: 'at+jwt' });
   });
 
+  it('takes the same --host/--port as serve, so the audience names that server', () => {
+    const r = run(['--host', '::1', '--port', '9443']);
+    expect(r.status).toBe(0);
+    expect(decodeJwt(r.stdout.trim()).aud).toBe('https://[::1]:9443/mcp');
+    const both = run(['--port', '9443', '--aud', 'https://x.example/mcp']);
+    expect(both.status).toBe(2);
+  });
+
   it.each([
     ['a TTL above the baseline maximum', ['--ttl', '601'], {}],
     ['a wildcard scope', ['--scope', 'orders.*'], {}],
