@@ -90,6 +90,7 @@ describe(`wire fuzz over HTTPS (${TOTAL} requests, seed ${SEED})`, () => {
     const unknownCodes: Outcome[] = [];
     const statuses = new Map<number, number>();
     let resets = 0;
+    const codes = new Map<string, number>();
     let sent = 0;
     let rssAt1000 = 0;
     const requests = fc.sample(wireRequest, { numRuns: TOTAL, seed: SEED });
@@ -130,6 +131,7 @@ describe(`wire fuzz over HTTPS (${TOTAL} requests, seed ${SEED})`, () => {
           if (r.status >= 500) fives.push({ status: r.status, label: w.label });
           if (r.status >= 400 && r.text.startsWith('{')) {
             const code = (JSON.parse(r.text) as { error?: { data?: { code?: string } } }).error?.data?.code;
+            if (process.env['FUZZ_DEBUG']) codes.set(`${r.status} ${code}`, (codes.get(`${r.status} ${code}`) ?? 0) + 1);
             if (code !== undefined && !KNOWN.has(code)) unknownCodes.push({ status: r.status, code, label: w.label });
           }
           if (w.method === 'DELETE' && w.session === 'own' && r.status === 200) {
@@ -147,6 +149,7 @@ describe(`wire fuzz over HTTPS (${TOTAL} requests, seed ${SEED})`, () => {
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 
+    if (FULL || process.env['FUZZ_DEBUG']) process.stderr.write(`wire fuzz: statuses ${JSON.stringify(Object.fromEntries(statuses))}, resets ${resets}, own sessions ${own.length}, codes ${JSON.stringify(Object.fromEntries(codes))}\n`);
     expect(exited).toBeUndefined();
     expect(fives).toEqual([]);
     expect(unknownCodes).toEqual([]);
