@@ -21,4 +21,11 @@ export interface Authenticator {
   /** `authorization`: the raw header. `sessionId`: the MCP session (for initialize, the id about to be assigned). */
   authenticate(authorization: string | undefined, context: { sessionId: string | undefined }): Promise<AuthResult>;
   metadata(): ProtectedResourceMetadata;
+  /**
+   * True when a token accepted on a session stays acceptable on that session until it
+   * expires (jti replay mode `session`): the HTTP edge may then keep the verdict with the
+   * session instead of verifying the same token on every request. Absent or false (e.g.
+   * `single-use`): every request is verified in full.
+   */
+  readonly sessionBound?: boolean;
 }

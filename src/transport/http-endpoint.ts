@@ -9,6 +9,8 @@ import { bearerChallenge, refuse, type Refusal } from './http-errors.js';
 import { ownerOf, sameOwner, type HttpSession, type SessionTable } from './http-sessions.js';
 import { parseBody, readBody, type ParsedBody } from './hygiene.js';
 import { createMcpServer } from './mcp.js';
+import { answerPerCall } from './http-answer-mode.js';
+import { cacheToken, cachedVerdict } from './http-token-cache.js';
 
 /** How the endpoint answers a refusal: the server sends it and hands it to the recorders. */
 export type Reject = (res: ServerResponse, refusal: Refusal, who?: { principal?: Principal; tool?: string }) => void;
@@ -59,8 +61,10 @@ export function createMcpEndpoint(o: EndpointOptions) {
     }
     const opening = header === undefined && parsed?.isInitialize === true;
     const sessionId = header ?? (opening ? randomUUID() : undefined);
-    const authz = req.headers.authorization;
-    const who = await o.auth.authenticate(typeof authz === 'string' ? authz : undefined, { sessionId });
+    const authz = typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined;
+    // A token already verified on this session (jti bound to it) is not verified again until it expires.
+    const known = header !== undefined && o.auth.sessionBound === true ? cachedVerdict(sessions.peek(header)?.token, authz, Date.now()) : undefined;
+    const who = known ?? (await o.auth.authenticate(authz, { sessionId }));
     if (!who.ok) return reject(res, authRefusal(who, o.metadataUrl));
     const principal = who.principal;
     if (bodyRefusal) return reject(res, bodyRefusal, { principal });
@@ -83,6 +87,7 @@ export function createMcpEndpoint(o: EndpointOptions) {
       if (sessions.fullFor(owner)) return reject(res, refuse('CONCURRENCY_LIMITED', 'too many open sessions for this principal; close one (DELETE) first', { headers: { 'Retry-After': '60' } }), { principal });
       session = await openSession(sessionId!, owner);
     }
+    if (!known && o.auth.sessionBound === true && authz !== undefined) session.token = cacheToken(authz, who);
     const withAuth = req as IncomingMessage & { auth?: unknown; rawBody?: Buffer };
     withAuth.auth = authInfoFor(who, o.resource);
     if (raw) withAuth.rawBody = raw;
@@ -123,6 +128,7 @@ export function createMcpEndpoint(o: EndpointOptions) {
       }),
     };
     session.transport.onclose = () => sessions.remove(id);
+    answerPerCall(session.transport, server);
     await server.connect(session.transport);
     return session;
   }

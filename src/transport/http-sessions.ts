@@ -1,6 +1,7 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Principal } from '../core/principal.js';
+import type { CachedToken } from './http-token-cache.js';
 
 /** Who a session belongs to: a later request must carry a token for the same subject and tenant. */
 export interface SessionOwner {
@@ -14,6 +15,8 @@ export interface HttpSession {
   readonly server: Server;
   readonly owner: SessionOwner;
   lastSeen: number;
+  /** The bearer token last verified on this session (see http-token-cache.ts). */
+  token?: CachedToken;
 }
 
 export function ownerOf(principal: Principal, sub: string): SessionOwner {
@@ -52,6 +55,10 @@ export function createSessionTable(opts: { max: number; maxPerOwner?: number; id
       let n = 0;
       for (const s of sessions.values()) if (sameOwner(s.owner, owner) && ++n >= cap) return true;
       return false;
+    },
+    /** The session without counting this as activity (a request not yet authenticated must not keep it alive). */
+    peek(id: string): HttpSession | undefined {
+      return sessions.get(id);
     },
     get(id: string): HttpSession | undefined {
       const s = sessions.get(id);
