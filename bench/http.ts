@@ -6,20 +6,28 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { bareHttps, type BareMode } from './lib/bare-http.js';
 import { benchTls, palisadeHttps } from './lib/palisade.js';
-import { medianOf, type Sample } from './lib/stats.js';
+import { median, medianOf, type Sample } from './lib/stats.js';
 import type { LoadJob } from './load.js';
 
 export const SIDES = ['palisade', 'bare-json', 'bare-sse', 'bare-stateless'] as const;
 export type Side = (typeof SIDES)[number];
-export type HttpResult = Record<string, Record<Side, Sample & { errors: number }> & { ratio: number; p99AddedMs: number }>;
+/** cpuUsPerCall: the servers' process CPU (user + system) per call, warm-up included: immune to other load on the machine. */
+export type Measured = Sample & { errors: number; cpuUsPerCall: number };
+export type HttpResult = Record<string, Record<Side, Measured> & { ratio: number; cpuRatio: number; p99AddedMs: number }>;
 
 function loadProcess(): ChildProcess {
   return fork(new URL('./load.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
-function send(child: ChildProcess, job: LoadJob): Promise<Sample & { errors: number }> {
+function send(child: ChildProcess, job: LoadJob): Promise<Measured> {
   return new Promise((resolve, reject) => {
-    child.once('message', (m: { ok: boolean; result?: Sample & { errors: number }; error?: string }) => (m.ok ? resolve(m.result!) : reject(new Error(m.error))));
+    const cpu0 = process.cpuUsage();
+    child.once('message', (m: { ok: boolean; result?: Sample & { errors: number; total: number }; error?: string }) => {
+      if (!m.ok) return reject(new Error(m.error));
+      const cpu = process.cpuUsage(cpu0);
+      const { total, ...rest } = m.result!;
+      resolve({ ...rest, cpuUsPerCall: (cpu.user + cpu.system) / Math.max(1, total) });
+    });
     child.send(job);
   });
 }
@@ -31,7 +39,7 @@ export async function runHttp(opts: { rounds: number; clients: readonly number[]
     json: await bareHttps('json', tls), sse: await bareHttps('sse', tls), stateless: await bareHttps('stateless', tls),
   };
   const child = loadProcess();
-  const acc: Record<string, (Sample & { errors: number })[]> = {};
+  const acc: Record<string, Measured[]> = {};
   try {
     for (let r = 0; r < opts.rounds; r++) {
       for (const n of opts.clients) {
@@ -54,12 +62,17 @@ export async function runHttp(opts: { rounds: number; clients: readonly number[]
   }
   const out: HttpResult = {};
   for (const n of opts.clients) {
-    const row = {} as Record<Side, Sample & { errors: number }>;
+    const row = {} as Record<Side, Measured>;
     for (const side of SIDES) {
       const rounds = acc[`${n}.${side}`]!;
-      row[side] = { ...medianOf(rounds), errors: rounds.reduce((a, s) => a + s.errors, 0) };
+      row[side] = { ...medianOf(rounds), errors: rounds.reduce((a, s) => a + s.errors, 0), cpuUsPerCall: median(rounds.map((s) => s.cpuUsPerCall)) };
     }
-    out[String(n)] = { ...row, ratio: row.palisade.cps / row['bare-json'].cps, p99AddedMs: row.palisade.p99 - row['bare-json'].p99 };
+    out[String(n)] = {
+      ...row,
+      ratio: row.palisade.cps / row['bare-json'].cps,
+      cpuRatio: row['bare-json'].cpuUsPerCall / row.palisade.cpuUsPerCall,
+      p99AddedMs: row.palisade.p99 - row['bare-json'].p99,
+    };
   }
   return out;
 }

@@ -6,12 +6,14 @@
 import { performance } from 'node:perf_hooks';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { medianOf, sampleOf, type Sample } from './lib/stats.js';
+import { median, medianOf, sampleOf, type Sample } from './lib/stats.js';
 import { READ, bareServer, benchPrincipal, writeArgs } from './lib/tools.js';
 import { palisadeInProcess } from './lib/palisade.js';
 
 type Op = 'read' | 'write';
-export type InProcessResult = Record<Op, { bare: Sample; palisade: Sample; ratio: number }>;
+type Measured = Sample & { cpuUsPerCall: number };
+/** cpuRatio: bare CPU per call / Palisade CPU per call (this process runs client and server; immune to other load). */
+export type InProcessResult = Record<Op, { bare: Measured; palisade: Measured; ratio: number; cpuRatio: number }>;
 
 async function linked(server: { connect(t: InMemoryTransport): Promise<void> }): Promise<Client> {
   const [ct, st] = InMemoryTransport.createLinkedPair();
@@ -21,12 +23,13 @@ async function linked(server: { connect(t: InMemoryTransport): Promise<void> }):
   return client;
 }
 
-async function measure(client: Client, op: Op, n: number): Promise<Sample> {
+async function measure(client: Client, op: Op, n: number): Promise<Measured> {
   const call = (i: number) => (op === 'read'
     ? client.callTool({ name: READ.name, arguments: READ.args })
     : client.callTool({ name: 'bench.write', arguments: writeArgs(i) }));
   for (let i = 0; i < 100; i++) await call(i);
   const lat = new Array<number>(n);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     const s = performance.now();
@@ -34,13 +37,15 @@ async function measure(client: Client, op: Op, n: number): Promise<Sample> {
     lat[i] = performance.now() - s;
     if (r.isError) throw new Error(`bench call failed: ${JSON.stringify(r.content)}`);
   }
-  return sampleOf(lat, performance.now() - t0);
+  const wall = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return { ...sampleOf(lat, wall), cpuUsPerCall: (cpu.user + cpu.system) / n };
 }
 
 export async function runInProcess(opts: { rounds: number; n: number; log: (s: string) => void }): Promise<InProcessResult> {
   const bare = await linked(bareServer());
   const pal = await linked(await palisadeInProcess(benchPrincipal()));
-  const acc: Record<string, Sample[]> = {};
+  const acc: Record<string, Measured[]> = {};
   for (let r = 0; r < opts.rounds; r++) {
     for (const op of ['read', 'write'] as const) {
       // Alternate who goes first, so neither side always gets the warmer heap.
@@ -53,9 +58,10 @@ export async function runInProcess(opts: { rounds: number; n: number; log: (s: s
   await pal.close();
   const out = {} as InProcessResult;
   for (const op of ['read', 'write'] as const) {
-    const b = medianOf(acc[`${op}.bare`]!);
-    const p = medianOf(acc[`${op}.palisade`]!);
-    out[op] = { bare: b, palisade: p, ratio: p.cps / b.cps };
+    const cpu = (k: string) => median(acc[k]!.map((s) => s.cpuUsPerCall));
+    const b = { ...medianOf(acc[`${op}.bare`]!), cpuUsPerCall: cpu(`${op}.bare`) };
+    const p = { ...medianOf(acc[`${op}.palisade`]!), cpuUsPerCall: cpu(`${op}.palisade`) };
+    out[op] = { bare: b, palisade: p, ratio: p.cps / b.cps, cpuRatio: b.cpuUsPerCall / p.cpuUsPerCall };
   }
   return out;
 }

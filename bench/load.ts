@@ -20,7 +20,7 @@ export interface LoadJob {
   readonly ca: string;
 }
 
-async function run(job: LoadJob): Promise<Sample & { errors: number }> {
+async function run(job: LoadJob): Promise<Sample & { errors: number; total: number }> {
   const dispatcher = new Agent({ connect: { ca: job.ca }, keepAliveTimeout: 10_000, connections: 128 });
   const f = ((u: string | URL, init?: RequestInit) => undiciFetch(u, { ...(init as object), dispatcher } as never)) as unknown as typeof fetch;
   const clients = await Promise.all(job.tokens.map(async (token) => {
@@ -33,6 +33,7 @@ async function run(job: LoadJob): Promise<Sample & { errors: number }> {
   }));
   const lat: number[] = [];
   let errors = 0;
+  let total = 0;
   const t0 = performance.now();
   const from = t0 + job.warmMs;
   const until = from + job.durMs;
@@ -46,6 +47,7 @@ async function run(job: LoadJob): Promise<Sample & { errors: number }> {
       } catch {
         errors++;
       }
+      total++;
       if (s >= from) lat.push(performance.now() - s);
     }
   }));
@@ -55,7 +57,7 @@ async function run(job: LoadJob): Promise<Sample & { errors: number }> {
     await client.close().catch(() => undefined);
   }));
   await dispatcher.close();
-  return { ...sample, errors };
+  return { ...sample, errors, total };
 }
 
 process.on('message', (job: LoadJob) => {

@@ -25,22 +25,23 @@ export function tables(r: SideBySide): string {
   out.push(`Command: \`${r.command}\` (${Object.entries(r.settings).map(([k, v]) => `${k}=${String(v)}`).join(', ')}). Medians over rounds; ratio = Palisade / bare.`, '');
   if (r.inProcess) {
     out.push('### In process (InMemoryTransport, one client, sequential calls)', '');
-    out.push('| call | bare calls/s | Palisade calls/s | ratio | bare p50 / p99 ms | Palisade p50 / p99 ms | target >= 0.8x |');
-    out.push('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
+    out.push('| call | bare calls/s | Palisade calls/s | ratio | bare p50 / p99 ms | Palisade p50 / p99 ms | CPU µs/call bare / Palisade | CPU ratio | target >= 0.8x (CPU ratio) |');
+    out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
     for (const [op, v] of Object.entries(r.inProcess)) {
       const label = op === 'read' ? 'read, 50 rows' : 'write (Palisade: idempotency)';
-      out.push(`| ${label} | ${f0(v.bare.cps)} | ${f0(v.palisade.cps)} | ${f2(v.ratio)} | ${f2(v.bare.p50)} / ${f2(v.bare.p99)} | ${f2(v.palisade.p50)} / ${f2(v.palisade.p99)} | ${ok(v.ratio >= 0.8)} |`);
+      out.push(`| ${label} | ${f0(v.bare.cps)} | ${f0(v.palisade.cps)} | ${f2(v.ratio)} | ${f2(v.bare.p50)} / ${f2(v.bare.p99)} | ${f2(v.palisade.p50)} / ${f2(v.palisade.p99)} | ${f0(v.bare.cpuUsPerCall)} / ${f0(v.palisade.cpuUsPerCall)} | ${f2(v.cpuRatio)} | ${ok(v.cpuRatio >= 0.8)} |`);
     }
     out.push('');
   }
   if (r.https) {
     out.push('### HTTPS on loopback (read, 50 rows; SDK clients in a separate process, one session each)', '');
     out.push('Palisade: bearer JWT (EdDSA, jti bound to the session) and the full pipeline. Bare SDK: no authentication; "JSON" = session mode with `enableJsonResponse` (its fastest, the baseline), "SSE" = session mode with SSE answers (SDK default), "stateless" = a server and transport per request.', '');
-    out.push('| clients | Palisade calls/s | bare JSON calls/s | ratio (>= 0.95) | Palisade p50 / p99 ms | bare JSON p50 / p99 ms | p99 added ms | bare SSE calls/s | bare stateless calls/s |');
-    out.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    out.push('Server CPU µs/call: the serving process\'s CPU time (user + system) per call, warm-up included; unlike calls/s it does not move with other load on the machine. CPU ratio = bare JSON / Palisade (what throughput ratio a CPU-bound server would see).', '');
+    out.push('| clients | Palisade calls/s | bare JSON calls/s | ratio (>= 0.95) | Palisade p50 / p99 ms | bare JSON p50 / p99 ms | p99 added ms | server CPU µs/call Palisade / bare JSON | CPU ratio | bare SSE calls/s (CPU µs) | bare stateless calls/s (CPU µs) |');
+    out.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const [n, v] of Object.entries(r.https)) {
       const errs = v.palisade.errors + v['bare-json'].errors + v['bare-sse'].errors + v['bare-stateless'].errors;
-      out.push(`| ${n} | ${f0(v.palisade.cps)} | ${f0(v['bare-json'].cps)} | ${f2(v.ratio)} ${v.ratio >= 0.95 ? '' : '(not met)'} | ${f2(v.palisade.p50)} / ${f2(v.palisade.p99)} | ${f2(v['bare-json'].p50)} / ${f2(v['bare-json'].p99)} | ${f2(v.p99AddedMs)}${n === '1' ? (v.p99AddedMs <= 1 ? ' (<= 1: met)' : ' (target <= 1: not met)') : ''} | ${f0(v['bare-sse'].cps)} | ${f0(v['bare-stateless'].cps)}${errs ? ` (${errs} errors)` : ''} |`);
+      out.push(`| ${n} | ${f0(v.palisade.cps)} | ${f0(v['bare-json'].cps)} | ${f2(v.ratio)} ${v.ratio >= 0.95 ? '' : '(not met)'} | ${f2(v.palisade.p50)} / ${f2(v.palisade.p99)} | ${f2(v['bare-json'].p50)} / ${f2(v['bare-json'].p99)} | ${f2(v.p99AddedMs)}${n === '1' ? (v.p99AddedMs <= 1 ? ' (<= 1: met)' : ' (target <= 1: not met)') : ''} | ${f0(v.palisade.cpuUsPerCall)} / ${f0(v['bare-json'].cpuUsPerCall)} | ${f2(v.cpuRatio)} | ${f0(v['bare-sse'].cps)} (${f0(v['bare-sse'].cpuUsPerCall)}) | ${f0(v['bare-stateless'].cps)} (${f0(v['bare-stateless'].cpuUsPerCall)})${errs ? ` (${errs} errors)` : ''} |`);
     }
     out.push('');
   }
