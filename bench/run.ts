@@ -66,7 +66,7 @@ async function main() {
       if (p.status !== 0) log(`  bench/${name}.ts failed (exit ${p.status ?? p.signal}); its figures are not updated`);
     }
   }
-  const generated = [tables(r), othersTable(readResults(), 'sideBySide')].filter(Boolean).join('\n');
+  const generated = [tables(r), othersTable(readResults(), ['sideBySide', 'beforeFastPath'])].filter(Boolean).join('\n');
   writeBenchmarksMd(new URL('../BENCHMARKS.md', import.meta.url).pathname, generated);
   process.stdout.write(`${generated}\n`);
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; bench/results.json and BENCHMARKS.md updated`);

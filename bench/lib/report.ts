@@ -62,13 +62,13 @@ export function tables(r: SideBySide): string {
 }
 
 /** Other benchmark scripts' keys in results.json, flattened to one line each. */
-export function othersTable(results: Record<string, unknown>, own: string): string {
+export function othersTable(results: Record<string, unknown>, own: readonly string[]): string {
   const rows: string[] = [];
   const flat = (prefix: string, v: unknown, depth: number) => {
     if (v !== null && typeof v === 'object' && !Array.isArray(v) && depth < 3) for (const [k, x] of Object.entries(v)) flat(`${prefix}.${k}`, x, depth + 1);
     else if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') rows.push(`| ${prefix} | ${typeof v === 'number' ? f2(v) : v} |`);
   };
-  for (const [k, v] of Object.entries(results)) if (k !== own) flat(k, v, 0);
+  for (const [k, v] of Object.entries(results)) if (!own.includes(k)) flat(k, v, 0);
   if (rows.length === 0) return '';
   return ['### Other benchmarks (their own keys in bench/results.json)', '', '| key | value |', '| --- | --- |', ...rows.slice(0, 80), ''].join('\n');
 }
