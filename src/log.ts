@@ -1,7 +1,13 @@
 import pino from 'pino';
+import { scrub } from './dlp/scrub.js';
 
-/** Logs go to stderr (stdout carries the MCP protocol on stdio); secrets are redacted by path. */
-export function createLogger(level = process.env['PALISADE_LOG_LEVEL'] ?? 'info') {
+/**
+ * Logs go to stderr (stdout carries the MCP protocol on stdio) as JSON lines carrying the
+ * call's `traceId`. Two layers keep secrets out: known secret-bearing paths are censored,
+ * and every argument of every line goes through the DLP scrubber, so a token or personal
+ * value in a message, a field or an error's stack is masked before pino serialises it.
+ */
+export function createLogger(level = process.env['PALISADE_LOG_LEVEL'] ?? 'info', destination: pino.DestinationStream = pino.destination({ fd: 2, sync: true })) {
   return pino(
     {
       level,
@@ -10,8 +16,13 @@ export function createLogger(level = process.env['PALISADE_LOG_LEVEL'] ?? 'info'
         paths: ['authorization', '*.authorization', 'headers.authorization', 'token', '*.token', 'password', '*.password', 'secret', '*.secret', 'args', '*.args'],
         censor: '[redacted]',
       },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((a) => scrub(a)) as Parameters<typeof method>);
+        },
+      },
     },
-    pino.destination({ fd: 2, sync: true }),
+    destination,
   );
 }
 

@@ -17,7 +17,7 @@ import { assertNoWildcardGrants, type Principal } from './core/principal.js';
 import type { CallRecord } from './core/record.js';
 import { toToolResult, type ToolResult } from './core/result.js';
 import { mayReach, placeholderTool, type Tool } from './core/tool.js';
-import { obligationRedactor } from './dlp/obligations.js';
+import { dlpRedactor } from './dlp/redactor.js';
 import { catalog } from './guards/catalog.js';
 import { idempotency, type IdempotencyOptions } from './guards/idempotency.js';
 import { killswitch } from './guards/killswitch.js';
@@ -43,6 +43,7 @@ export interface PalisadeOptions {
   /** `auth.step_up`: list every tool; a call without the grant answers SCOPE_MISSING (else NOT_FOUND). */
   readonly stepUp?: boolean;
   readonly idempotency?: IdempotencyOptions;
+  /** The redact stage. Default: `dlpRedactor()` (default DLP profile + policy `redact` obligations; `hash` masks without a key). */
   readonly redactor?: Redactor;
   readonly recorders?: readonly Recorder[];
   readonly onStage?: StageObserver | readonly StageObserver[];
@@ -114,7 +115,7 @@ export async function createPalisade(options: PalisadeOptions): Promise<Palisade
       ...(options.stages?.limits !== undefined && { limits: options.stages.limits }),
       idempotency: idempotency(store, options.idempotency),
     },
-    redactor: options.redactor ?? obligationRedactor(),
+    redactor: options.redactor ?? dlpRedactor(options.logger ? { logger: options.logger } : {}),
     ...(options.recorders && { recorders: options.recorders }),
     ...(options.onStage && { onStage: options.onStage }),
     ...(options.dryRun && { dryRun: options.dryRun }),

@@ -1,9 +1,11 @@
 import { join } from 'node:path';
+import { openInstanceAudit, type InstanceAudit } from './audit/instance.js';
 import { logRecorder } from './audit/log-recorder.js';
 import type { LoadedConfig } from './config/load.js';
 import { ConfigError } from './core/errors.js';
 import type { Principal } from './core/principal.js';
 import { assertNoWildcardGrants } from './core/principal.js';
+import { dlpRedactor } from './dlp/redactor.js';
 import { createLogger, type PalisadeLogger } from './log.js';
 import { createPalisade, type Palisade } from './palisade.js';
 import { createMemoryStore } from './state/memory.js';
@@ -13,9 +15,14 @@ import type { StateStore } from './state/store.js';
 import { createSwitchboard, switchDefaults } from './state/switches.js';
 import type { PalisadeConfig } from './config/schema.js';
 import type { Tool } from './core/tool.js';
+import { createCatalog, type MutableToolCatalog } from './core/catalog.js';
+import type { Gateway } from './gateway/index.js';
+import { openGateway } from './gateway/open.js';
+import { secretsFromConfig } from './secrets/index.js';
 import { createReferenceTools } from './tools/index.js';
 import { createEgressClient, egressOptionsFromConfig } from './egress/index.js';
 import { createWebFetchTool } from './tools/web-fetch.js';
+import { telemetryFromConfig } from './telemetry/index.js';
 
 /** The development stdio principal: reaches the rules the seed's smoke tests test. */
 export const DEV_PRINCIPAL: Principal = Object.freeze({
@@ -26,6 +33,9 @@ export const DEV_PRINCIPAL: Principal = Object.freeze({
   grants: Object.freeze(['orders.read', 'flags.read', 'flags.write:dev', 'flags.write:staging', 'flags.write:prod', 'web.fetch']),
 });
 
+/** The secret holding the DLP `hash` master key (HMAC-SHA256, derived per tenant). */
+export const DLP_HASH_KEY_SECRET = 'dlp_hash_key';
+
 /** Everything a running server holds, built once from the configuration. */
 export interface Runtime {
   readonly loaded: LoadedConfig;
@@ -33,6 +43,10 @@ export interface Runtime {
   readonly store: StateStore;
   readonly logger: PalisadeLogger;
   readonly stdioPrincipal: Principal;
+  /** This instance's signed audit chain (`<data dir>/audit/<instance>`). */
+  readonly audit: InstanceAudit;
+  /** Gateway mode: the upstreams and their pinned catalog (absent without `upstreams`). */
+  readonly gateway?: Gateway;
   close(): Promise<void>;
 }
 
@@ -61,6 +75,8 @@ export interface RuntimeOptions {
    * the demo serves itself. Never set from configuration or environment.
    */
   readonly demoEgress?: { readonly address: '127.0.0.1' | '::1'; readonly port: number };
+  /** Gateway mode: how often upstreams are re-listed for drift (default 300 s). */
+  readonly gatewayRecheckMs?: number;
 }
 
 export async function createRuntime(loaded: LoadedConfig, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -69,7 +85,7 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
   const { config } = loaded;
   const store = await openStore(loaded, env);
   const switches = await createSwitchboard(store, switchDefaultsFromConfig(config, env));
-  const reference = await createReferenceTools(loaded);
+  const reference = config.server.reference_tools ? await createReferenceTools(loaded, env) : { tools: [], close: async () => undefined };
   // One egress client for the server; the block list is read live from the switchboard on every request and hop.
   const egressOptions = egressOptionsFromConfig(config.egress, { blocked: () => switches.current().egressBlock });
   const demo = options.demoEgress;
@@ -82,18 +98,49 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
       }
     : egressOptions);
   if (demo) logger.warn({ demoEgress: demo }, 'DEMO egress allowance: web.fetchSafe may reach this one loopback origin');
-  const tools = applyToolSettings(loaded, [...reference.tools, createWebFetchTool({ egress, maxTextChars: config.egress.max_text_chars })]);
-  const palisade = await createPalisade({ tools, store, switches, logger, env, stepUp: config.auth.step_up, recorders: [logRecorder(logger)] });
+  const local = config.server.reference_tools ? [...reference.tools, createWebFetchTool({ egress, maxTextChars: config.egress.max_text_chars })] : [];
+  const served = applyToolSettings(loaded, local);
+  // `hash` redaction keys come from the secrets provider, read on the first call that hashes
+  const redactor = dlpRedactor({ logger, hashKey: () => secretsFromConfig(loaded, env).get(DLP_HASH_KEY_SECRET) });
   const stdioPrincipal = config.stdio.principal ?? DEV_PRINCIPAL;
   assertNoWildcardGrants(stdioPrincipal.grants, 'stdio.principal');
+  // audit.*: this instance's chain; write tools leave an intent record before they run (fail closed).
+  const audit = await openInstanceAudit(loaded, { secrets: secretsFromConfig(loaded, env), env, logger });
+  // telemetry.*: spans from the stage observer and the recorder; nothing at all for `none`.
+  let telemetry: ReturnType<typeof telemetryFromConfig>;
+  let palisade: Palisade;
+  let gateway: Gateway | undefined;
+  try {
+    telemetry = telemetryFromConfig(config);
+    const inner = createCatalog(served.map(audit.wrap));
+    // Upstream tools the gateway adds later are wrapped the same way (intent before a write).
+    const catalog: MutableToolCatalog = { ...inner, upsert: (tools) => inner.upsert(tools.map(audit.wrap)) };
+    palisade = await createPalisade({
+      tools: catalog, store, switches, logger, env, stepUp: config.auth.step_up, redactor,
+      recorders: [audit.recorder, ...(telemetry ? [telemetry.recorder] : []), logRecorder(logger)],
+      ...(telemetry && { onStage: telemetry.onStage }),
+    });
+    gateway = Object.keys(config.upstreams).length
+      ? await openGateway(loaded, { catalog, switches, secrets: secretsFromConfig(loaded, env), logger, ...(options.gatewayRecheckMs !== undefined && { recheckMs: options.gatewayRecheckMs }) })
+      : undefined;
+  } catch (err) {
+    await audit.close();
+    await telemetry?.tracing.shutdown();
+    throw err;
+  }
   return {
     loaded,
     palisade,
     store,
     logger,
     stdioPrincipal,
+    audit,
+    ...(gateway && { gateway }),
     async close() {
+      await gateway?.close();
       await palisade.close();
+      await audit.close();
+      await telemetry?.tracing.shutdown();
       switches.close();
       await reference.close();
       await store.close();

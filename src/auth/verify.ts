@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { isRegionId, isSubjectId, isTenantId, stateKey } from '../core/keys.js';
 import type { Principal } from '../core/principal.js';
 import type { StateStore } from '../state/store.js';
 
@@ -57,7 +57,10 @@ export function createAuthenticator(o: AuthenticatorOptions): Authenticator {
   const byIssuer = new Map(o.issuers.map((i) => [i.issuer, i]));
   const skew = Math.min(o.clockSkewSeconds, 60);
 
-  async function verify(token: string, sessionId: string | undefined): Promise<AuthResult> {
+  /** The replay key of each accepted token, for a later `bind` (no claim value leaves this module). */
+  const replayKeys = new WeakMap<object, string>();
+
+  async function verify(token: string, sessionId: string | undefined, bind: boolean): Promise<AuthResult> {
     if (Buffer.byteLength(token) > MAX_TOKEN_BYTES) return fail('AUTH_INVALID', 'token too large');
     if (token.split('.').length !== 3) return fail('AUTH_INVALID', 'not a signed JWT (JWS compact serialization)');
     let header: ReturnType<typeof decodeProtectedHeader>;
@@ -97,39 +100,55 @@ export function createAuthenticator(o: AuthenticatorOptions): Authenticator {
     if (iat > t + skew) return fail('AUTH_INVALID', 'token issued in the future');
     if (exp - iat > o.maxTtlSeconds) return fail('AUTH_INVALID', `token lifetime exceeds ${o.maxTtlSeconds} s`);
     if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256) return fail('AUTH_INVALID', 'jti claim is invalid');
-    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256) return fail('AUTH_INVALID', 'sub claim is invalid');
+    // Tenant and subject scope every state key: refuse separators and control characters outright.
+    if (!isSubjectId(sub)) return fail('AUTH_INVALID', 'sub claim is invalid');
 
     const scopes = scopesOf(payload);
     if (scopes === undefined) return fail('AUTH_INVALID', 'scope claim is malformed');
     if (scopes.some((s) => s.includes('*'))) return fail('AUTH_INVALID', 'wildcard scopes are not allowed');
     if (scopes.some((s) => !SCOPE.test(s))) return fail('AUTH_INVALID', 'scope claim is malformed');
     const tenant = payload[o.claims.tenant];
-    if (typeof tenant !== 'string' || !tenant || tenant.length > 128) return fail('AUTH_INVALID', `claim ${o.claims.tenant} (tenant) is required`);
+    if (typeof tenant !== 'string' || !tenant) return fail('AUTH_INVALID', `claim ${o.claims.tenant} (tenant) is required`);
+    if (!isTenantId(tenant)) return fail('AUTH_INVALID', `claim ${o.claims.tenant} (tenant) is malformed`);
     const region = payload[o.claims.region];
+    if (region !== undefined && !isRegionId(region)) return fail('AUTH_INVALID', `claim ${o.claims.region} (region) is malformed`);
     const act = payload[o.claims.actorType];
 
-    const replay = await checkReplay(trusted.issuer, jti, sessionId);
+    const key = replayKey(trusted.issuer, jti);
+    const replay = bind ? await claim(key, sessionId) : await peek(key, sessionId);
     if (replay) return replay;
-    return {
+    const accepted: AuthResult = {
       ok: true,
       principal: {
         id: sub,
         type: typeof act === 'string' && act ? act.slice(0, 64) : 'agent',
         tenant,
-        region: typeof region === 'string' && region ? region.slice(0, 64) : 'unspecified',
+        region: typeof region === 'string' ? region : 'unspecified',
         grants: scopes,
       },
       token: { jti, exp, scopes, sub },
     };
+    replayKeys.set(accepted, key);
+    return accepted;
   }
 
+  const replayKey = (iss: string, jti: string) => stateKey('jti', iss, jti);
+  const replayed = () => fail('AUTH_REPLAY', o.replay === 'session' ? 'token already used on another session' : 'token already used');
+
   /** Session mode: a jti binds to the first session that used it. Single-use: a jti is good once. */
-  async function checkReplay(iss: string, jti: string, sessionId: string | undefined): Promise<AuthResult | undefined> {
-    const key = `jti:${createHash('sha256').update(`${iss}\n${jti}`).digest('hex')}`;
+  async function claim(key: string, sessionId: string | undefined): Promise<AuthResult | undefined> {
     const owner = o.replay === 'session' && sessionId !== undefined ? `s:${sessionId}` : `once:${now()}:${Math.random()}`;
     if (await o.store.setIfAbsent(key, owner, o.replayWindowMs)) return undefined;
     if (o.replay === 'session' && sessionId !== undefined && (await o.store.get(key)) === owner) return undefined;
-    return fail('AUTH_REPLAY', o.replay === 'session' ? 'token already used on another session' : 'token already used');
+    return replayed();
+  }
+
+  /** The replay check without binding: free, or already bound to this very session. */
+  async function peek(key: string, sessionId: string | undefined): Promise<AuthResult | undefined> {
+    const held = await o.store.get(key);
+    if (held === undefined || held === null) return undefined;
+    if (o.replay === 'session' && sessionId !== undefined && held === `s:${sessionId}`) return undefined;
+    return replayed();
   }
 
   return {
@@ -139,7 +158,12 @@ export function createAuthenticator(o: AuthenticatorOptions): Authenticator {
       const [scheme, token, ...rest] = (authorization ?? '').trim().split(/[ ]+/);
       if (scheme?.toLowerCase() !== 'bearer' || !token) return fail('AUTH_REQUIRED', 'bearer token required');
       if (rest.length) return fail('AUTH_INVALID', 'malformed bearer token');
-      return verify(token, context.sessionId);
+      return verify(token, context.sessionId, context.bind !== false);
+    },
+    async bind(accepted, sessionId) {
+      const key = replayKeys.get(accepted);
+      if (!key) return fail('AUTH_INVALID', 'token was not accepted by this authenticator');
+      return (await claim(key, sessionId)) ?? accepted;
     },
     metadata: () => ({
       resource: o.resource,

@@ -28,6 +28,7 @@ export async function doctor(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { config: { type: 'string' } }, strict: true, allowPositionals: false });
   const loaded = loadConfig(values.config !== undefined ? { file: values.config } : {});
   const findings = doctorFindings(loaded, { production: process.env['NODE_ENV'] === 'production', cert: certFacts(loaded) });
+  findings.push(...(await (await import('../gateway/doctor.js')).upstreamFindings(loaded)));
   process.stdout.write(`${formatFindings(findings)}\n`);
   const failed = findings.filter((f) => !f.ok).length;
   process.stderr.write(`palisade doctor: ${findings.length - failed} passed, ${failed} failed (${loaded.file ?? 'embedded development default'})\n`);

@@ -19,6 +19,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   token: async () => (await import('./token.js')).token,
   doctor: async () => (await import('./doctor.js')).doctor,
   kill: async () => (await import('./kill.js')).kill,
+  catalog: async () => (await import('./catalog.js')).catalog,
+  audit: async () => (await import('./audit.js')).audit,
 };
 
 const USAGE = `usage: palisade <command> [options]
@@ -26,7 +28,9 @@ const USAGE = `usage: palisade <command> [options]
   demo                        run the seed's smoke tests through a real MCP client
   token [--config FILE] [--host H] [--port P] [--aud URL] [--sub S] [--tenant T] [--region R] [--scope S ...] [--ttl SECONDS]
   doctor [--config FILE]      the operate checklist against the config
-  kill read-only on|off | quarantine add|remove TOOL | egress block|unblock DOMAIN`;
+  kill read-only on|off | quarantine add|remove TOOL | egress block|unblock DOMAIN
+  catalog lock | diff | approve TOOL   gateway mode: pinned, signed upstream tool definitions
+  audit verify [DIR|FILE] [--bundle FILE] [--key PEM] | export --trace ID [--out FILE] | tail`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../config/load.js';
 import { createRuntime, type RuntimeOptions } from '../runtime.js';
 import { createMcpServer } from '../transport/mcp.js';
+import { PalisadeStdioTransport } from '../transport/stdio.js';
 import { UsageError } from './main.js';
 
 /** `palisade serve [--stdio | --http] [--config FILE] [--host H] [--port P]` */
@@ -39,7 +39,7 @@ export async function serveStdio(loaded: ReturnType<typeof loadConfig>, runtimeO
     transport: 'stdio',
     sessionId: randomUUID(),
   });
-  const transport = new StdioServerTransport();
+  const transport = new PalisadeStdioTransport({ maxLineBytes: loaded.config.stdio.max_line_bytes });
   await server.connect(transport);
   logger.info({ principal: stdioPrincipal.id, tenant: stdioPrincipal.tenant, dataDir: loaded.dataDir }, 'palisade serving MCP on stdio');
   process.stderr.write(

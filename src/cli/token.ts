@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadOrCreateDevIssuer, resourceUri } from '../auth/index.js';
 import { loadConfig } from '../config/load.js';
+import { isRegionId, isSubjectId, isTenantId } from '../core/keys.js';
 import { DEV_PRINCIPAL } from '../runtime.js';
 import { UsageError } from './main.js';
 
@@ -37,6 +38,10 @@ export async function token(argv: string[]): Promise<number> {
     if (s.includes('*')) throw new UsageError('wildcard scopes are not allowed; name each purpose grant');
     if (!SCOPE.test(s)) throw new UsageError('a scope may hold letters, digits and _ . : - only');
   }
+  // The verifier refuses these anyway; say so here instead of minting a token that cannot work.
+  if (values.sub !== undefined && !isSubjectId(values.sub)) throw new UsageError('--sub may hold letters, digits and _ . : @ + = / - only');
+  if (values.tenant !== undefined && !isTenantId(values.tenant)) throw new UsageError('--tenant may hold letters, digits and _ . - only');
+  if (values.region !== undefined && !isRegionId(values.region)) throw new UsageError('--region may hold lower-case letters, digits and - only');
   const issuer = await loadOrCreateDevIssuer(loaded.dataDir);
   const jwt = await issuer.mint({
     sub: values.sub ?? DEV_PRINCIPAL.id,

@@ -1,7 +1,10 @@
 import { z } from 'zod';
+import { REGION_ID, SUBJECT_ID, TENANT_ID } from '../core/keys.js';
 import { AuthConfigSchema } from '../auth/config.js';
 import { EgressConfigSchema } from '../egress/config-schema.js';
 import { KillswitchConfigSchema, StateConfigSchema } from '../state/config.js';
+import { DataConfigSchema } from '../tools/reference/config.js';
+import { UpstreamsSchema } from '../gateway/config.js';
 
 /** Per-tool settings (`tools.<name>`). Every key acts; an unknown key is refused. */
 export const ToolSettingsSchema = z.strictObject({
@@ -17,11 +20,12 @@ export const ToolSettingsSchema = z.strictObject({
  */
 const grant = z.string().min(1).max(128).refine((g) => !g.includes('*'), 'wildcard grants are not allowed');
 
+/** Tenant and subject scope state keys: the same charsets as token claims (no separators, no control characters). */
 export const PrincipalSchema = z.strictObject({
-  id: z.string().min(1).max(256),
+  id: z.string().regex(SUBJECT_ID, 'must be letters, digits and _.:@+=/- (at most 256; no | or control characters)'),
   type: z.string().min(1).max(64).default('agent'),
-  tenant: z.string().min(1).max(128),
-  region: z.string().min(1).max(64),
+  tenant: z.string().regex(TENANT_ID, 'must be letters, digits and _.- (at most 128; no | or control characters)'),
+  region: z.string().regex(REGION_ID, 'must be lower-case letters, digits and - (e.g. eu-west)'),
   grants: z.array(grant).max(256).default([]),
 });
 
@@ -49,6 +53,7 @@ const TlsSchema = z.strictObject({
 export const ConfigSchema = z.strictObject({
   server: z.strictObject({
     name: z.string().default('team-tools'),
+    reference_tools: z.boolean().default(true).describe('serve the reference tools (orders.*, flag.*, web.fetchSafe); false for a pure gateway'),
     data_dir: z.string().optional(),
     http: HttpSchema.prefault({}),
     tls: TlsSchema.prefault({}),
@@ -73,20 +78,24 @@ export const ConfigSchema = z.strictObject({
     }).optional(),
   }).prefault({}),
   state: StateConfigSchema,
-  data: z.strictObject({
-    backend: z.enum(['sqlite', 'postgres']).default('sqlite'),
-  }).prefault({}),
+  data: DataConfigSchema,
   policy: z.string().optional(),
   limits: z.string().optional(),
   egress: EgressConfigSchema,
   tools: z.record(z.string(), ToolSettingsSchema).default({}).describe('per-tool settings by tool name; a name that is not a served tool stops start-up'),
   killswitch: KillswitchConfigSchema,
+  upstreams: UpstreamsSchema.describe('gateway mode: upstream MCP servers behind the same pipeline'),
   audit: z.strictObject({
     checkpoint_every: z.number().int().positive().default(100),
     checkpoint_seconds: z.number().int().positive().default(5),
     fsync: z.enum(['always', 'batch', 'never']).default('batch'),
   }).prefault({}),
-  telemetry: z.strictObject({ exporter: z.enum(['none', 'otlp', 'console']).default('none') }).prefault({}),
+  telemetry: z.strictObject({
+    exporter: z.enum(['none', 'otlp', 'console']).default('none'),
+    /** OTLP/HTTP traces endpoint; unset: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT / OTEL_EXPORTER_OTLP_ENDPOINT. */
+    otlp: z.strictObject({ endpoint: z.url().optional() }).prefault({}),
+    service_name: z.string().min(1).max(128).default('palisade'),
+  }).prefault({}),
 });
 
 export type PalisadeConfig = z.output<typeof ConfigSchema>;

@@ -18,8 +18,15 @@ export interface ProtectedResourceMetadata {
 
 /** Judges a bearer token: the JWT authenticator of src/auth, or the static one of `auth.mode: none`. */
 export interface Authenticator {
-  /** `authorization`: the raw header. `sessionId`: the MCP session (for initialize, the id about to be assigned). */
-  authenticate(authorization: string | undefined, context: { sessionId: string | undefined }): Promise<AuthResult>;
+  /**
+   * `authorization`: the raw header. `sessionId`: the MCP session the request names.
+   * `bind: false` judges the token (a jti already bound to another session is
+   * AUTH_REPLAY) without binding it to anything: the edge binds with `bind()` only
+   * once a session really exists, so a refused request consumes nothing.
+   */
+  authenticate(authorization: string | undefined, context: { sessionId: string | undefined; bind?: boolean }): Promise<AuthResult>;
+  /** Binds the jti of a token this authenticator just accepted to a session that now exists; absent: nothing to bind. */
+  bind?(accepted: Extract<AuthResult, { ok: true }>, sessionId: string): Promise<AuthResult>;
   metadata(): ProtectedResourceMetadata;
   /**
    * True when a token accepted on a session stays acceptable on that session until it

@@ -34,6 +34,9 @@ export const CODES = {
   INVALID_REQUEST: { http: 400, meaning: 'not a valid JSON-RPC request for this endpoint' },
   BATCH_TOO_LARGE: { http: 400, meaning: 'JSON-RPC batch over its cap' },
   METHOD_NOT_ALLOWED: { http: 405, meaning: 'HTTP method not allowed on this path' },
+  NOT_ACCEPTABLE: { http: 406, meaning: 'Accept does not list the media types the endpoint answers with' },
+  UNSUPPORTED_MEDIA_TYPE: { http: 415, meaning: 'request Content-Type is not application/json' },
+  STREAM_CONFLICT: { http: 409, meaning: 'a second SSE stream on a session that already has one' },
 } as const satisfies Record<string, { http: number; meaning: string }>;
 
 export type Code = keyof typeof CODES;

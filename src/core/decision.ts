@@ -51,6 +51,8 @@ export interface StoredResult {
   readonly structuredContent?: Record<string, unknown>;
   /** Result `_meta` entries, e.g. `palisade/untrusted` for third-party content. */
   readonly meta?: Readonly<Record<string, unknown>>;
+  /** A tool-level error an upstream reported (passed through after redaction). */
+  readonly isError?: boolean;
 }
 
 export type Outcome =

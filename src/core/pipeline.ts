@@ -59,6 +59,8 @@ export interface Redactor {
 export interface RedactInput {
   readonly structuredContent?: Record<string, unknown>;
   readonly content: readonly ContentBlock[];
+  readonly meta?: Readonly<Record<string, unknown>>;
+  readonly isError?: boolean;
 }
 export interface RedactOutput {
   readonly value: RedactInput;
@@ -242,7 +244,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     }
   }
 
-  async function runHandler(inv: CheckedInvocation): Promise<{ structuredContent?: Record<string, unknown>; content: readonly ContentBlock[]; meta?: Readonly<Record<string, unknown>> }> {
+  async function runHandler(inv: CheckedInvocation): Promise<RedactInput> {
     const limit = inv.tool.timeoutMs ?? timeoutMs;
     const deadline = now() + limit;
     const ac = new AbortController();
@@ -294,7 +296,7 @@ function routedRegion(inv: CheckedInvocation): string {
 }
 
 /** Structured results get their text block here, after redaction, so the text never carries what DLP removed. */
-function toStored(inv: CheckedInvocation, value: RedactInput & { meta?: Readonly<Record<string, unknown>> }, extraMeta: Record<string, unknown>): StoredResult {
+function toStored(inv: CheckedInvocation, value: RedactInput, extraMeta: Record<string, unknown>): StoredResult {
   const own = value.structuredContent && !inv.tool.call ? inv.tool.resultMeta?.(value.structuredContent) : undefined;
   const meta = { ...value.meta, ...own, ...(inv.tool.untrusted && { 'palisade/untrusted': true }), ...extraMeta };
   const content = inv.tool.call || value.content.length
@@ -304,6 +306,7 @@ function toStored(inv: CheckedInvocation, value: RedactInput & { meta?: Readonly
     content,
     ...(value.structuredContent && { structuredContent: value.structuredContent }),
     ...(Object.keys(meta).length && { meta }),
+    ...(value.isError && { isError: true }),
   };
 }
 

@@ -16,8 +16,8 @@ export const REPLAY_META_KEY = 'palisade/idempotent-replay';
 export function toToolResult(outcome: Outcome): ToolResult {
   switch (outcome.kind) {
     case 'ok': {
-      const { content, structuredContent, meta } = outcome.result;
-      const base = { ...(structuredContent && { structuredContent }) };
+      const { content, structuredContent, meta, isError } = outcome.result;
+      const base = { ...(structuredContent && { structuredContent }), ...(isError && { isError: true }) };
       if (!outcome.replayed) return { content: [...content], ...base, ...(meta && { _meta: { ...meta } }) };
       return { content: content.map(markReplay), ...base, _meta: { ...meta, [REPLAY_META_KEY]: true } };
     }

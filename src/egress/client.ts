@@ -1,8 +1,8 @@
-import { lookup } from 'node:dns/promises';
 import type { Agent } from 'undici';
 import { DenyError, FaultError } from '../core/errors.js';
 import { contentTypeAllowed, parseContentType, readCapped } from './body.js';
 import { pinnedAgent } from './connect.js';
+import { dnsResolver } from './dns.js';
 import { compileDomains, type DomainList } from './names.js';
 import { checkUrl, resolveTarget } from './policy.js';
 import { compileOptions } from './options.js';
@@ -33,7 +33,8 @@ const DROPPED_HEADERS = /^(host|connection|keep-alive|proxy-.*|te|trailer|transf
  */
 export function createEgressClient(options: EgressOptions = {}): EgressClient {
   const cfg = compileOptions(options);
-  const resolver: Resolver = options.resolver ?? ((name) => lookup(name, { all: true, verbatim: true }));
+  // c-ares, not getaddrinfo: a slow DNS answer must not hold a thread-pool thread (see dns.ts).
+  const resolver: Resolver = options.resolver ?? dnsResolver({ ...(options.dnsTimeoutMs !== undefined && { timeoutMs: options.dnsTimeoutMs }) });
   const blockedSource = options.blocked ?? (() => []);
   let lastBlocked: { src: unknown; list: DomainList } | undefined;
   // Re-compiled only when the switchboard hands out a new set (it does on every change).

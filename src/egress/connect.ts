@@ -5,6 +5,10 @@ export interface PinOptions {
   readonly connectTimeoutMs: number;
   readonly timeoutMs: number;
   readonly ca?: string | readonly string[];
+  /** Idle time allowed inside a body; 0 = none (server-sent event streams). Default: timeoutMs. */
+  readonly bodyTimeoutMs?: number;
+  /** Parallel connections to the one checked address (default 1). */
+  readonly connections?: number;
 }
 
 /**
@@ -37,11 +41,11 @@ export function pinnedAgent(target: CheckedTarget, options: PinOptions): Agent {
   };
   return new Agent({
     connect,
-    connections: 1,
+    connections: options.connections ?? 1,
     pipelining: 1,
-    keepAliveTimeout: 1000,
+    keepAliveTimeout: options.connections ? 10_000 : 1000,
     headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
+    bodyTimeout: options.bodyTimeoutMs ?? options.timeoutMs,
   });
 }
 

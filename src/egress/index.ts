@@ -3,6 +3,7 @@
  * Every outbound HTTP request of Palisade goes through `createEgressClient`.
  */
 export { createEgressClient, type EgressClient } from './client.js';
+export { dnsResolver, DnsTimeoutError, type DnsResolverOptions } from './dns.js';
 export { egressFindings, egressOptionsFromConfig, type EgressConfig, type Finding } from './config.js';
 export { egressFacts, type EgressFacts } from './facts.js';
 export { judgeAddress, embeddedV4, type AddressVerdict } from './address.js';

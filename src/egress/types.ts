@@ -31,8 +31,10 @@ export interface EgressOptions {
   readonly onOversize?: 'deny' | 'truncate';
   /** The live block list (e.g. `() => switchboard.current().egressBlock`), read on every request and every hop. */
   readonly blocked?: () => Iterable<string>;
-  /** Default: `dns.promises.lookup(name, { all: true, verbatim: true })`. */
+  /** Default: `dnsResolver()` (c-ares `dns.Resolver`, A + AAAA, its own deadline), never `dns.lookup`. */
   readonly resolver?: Resolver;
+  /** Deadline of the default resolver's lookup of one name. Default 2000 ms. */
+  readonly dnsTimeoutMs?: number;
   /**
    * **Tests and demos only.** Addresses allowed despite the denied ranges:
    * `true` allows 127.0.0.0/8 and ::1; a list allows exactly those CIDRs.

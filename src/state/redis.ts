@@ -3,11 +3,18 @@ import type { StateStore } from './store.js';
 
 export interface RedisStoreOptions {
   readonly url: string;
-  /** Prefix for every key and channel, so several deployments can share one Redis. */
+  /**
+   * Prefix for every key and channel, so several deployments can share one Redis. It must
+   * end with `:` so that its end lines up with the start of a key's namespace (keys are
+   * `namespace:…`, built with stateKey): prefix and key cannot trade characters.
+   */
   readonly prefix?: string;
   /** How long a command may wait before failing (the guard above fails closed). */
   readonly commandTimeoutMs?: number;
 }
+
+/** A deployment's Redis prefix: no spaces, braces or control characters, and ending with `:`. */
+export const REDIS_PREFIX = /^[A-Za-z0-9_.:-]{0,63}:$/;
 
 // INCRBY that sets the TTL only when the key is new, in one round trip.
 const INCR_LUA = `
@@ -22,6 +29,7 @@ return v`;
  */
 export function createRedisStore(options: RedisStoreOptions): StateStore {
   const prefix = options.prefix ?? 'palisade:';
+  if (!REDIS_PREFIX.test(prefix)) throw new TypeError('redis prefix must be 1-64 characters of A-Za-z0-9_.:- ending with ":"');
   const common = { lazyConnect: false, maxRetriesPerRequest: 2, commandTimeout: options.commandTimeoutMs ?? 2000, enableOfflineQueue: true };
   const redis = new Redis(options.url, common);
   let sub: Redis | undefined;

@@ -1,25 +1,30 @@
-import { join } from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import { ConfigError } from '../core/errors.js';
 import type { Tool } from '../core/tool.js';
-import { openReferenceDb } from './reference/db.js';
+import { openReferenceData, type ReferenceData } from './reference/db.js';
 import { flagTools } from './reference/flags.js';
 import { ordersTools } from './reference/orders.js';
 
 export interface ReferenceTools {
   readonly tools: readonly Tool[];
+  /** The per-region stores behind the tools (tests and operators inspect them). */
+  readonly data: ReferenceData;
   close(): Promise<void>;
 }
 
 export const DEFAULT_TICKET_PATTERN = '^[A-Z]+-\\d+$';
 
-/** The reference tools (orders.export, orders.get, flag.set, flag.get) on their SQLite backend. */
-export async function createReferenceTools(loaded: LoadedConfig): Promise<ReferenceTools> {
+/**
+ * The reference tools (orders.export, orders.get, flag.set, flag.get) on their backend
+ * (`data.backend`): per-region SQLite files by default, PostgreSQL schemas on request.
+ */
+export async function createReferenceTools(loaded: LoadedConfig, env: NodeJS.ProcessEnv = process.env): Promise<ReferenceTools> {
   const ticketPattern = ticketPatternFrom(loaded);
-  const db = openReferenceDb(join(loaded.dataDir, 'data.db'));
+  const data = await openReferenceData(loaded, env);
   return {
-    tools: [...ordersTools(db), ...flagTools(db, { ticketPattern })],
-    close: async () => { db.close(); },
+    tools: [...ordersTools(data), ...flagTools(data, { ticketPattern })],
+    data,
+    close: () => data.close(),
   };
 }
 

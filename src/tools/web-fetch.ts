@@ -3,6 +3,7 @@ import { defineTool } from '../core/define.js';
 import { DenyError, FaultError } from '../core/errors.js';
 import type { Tool } from '../core/tool.js';
 import type { EgressClient } from '../egress/client.js';
+import { withServiceSpan } from '../telemetry/calls.js';
 
 /**
  * The key a result's `_meta` uses to say its content came from outside and must
@@ -42,7 +43,7 @@ export function createWebFetchTool(options: WebFetchOptions): Tool {
       method: z.enum(['GET', 'HEAD']).optional(),
     },
     async handler({ url, method }, ctx) {
-      const r = await options.egress.fetch(url, { method: method ?? 'GET', signal: ctx.signal });
+      const r = await withServiceSpan(ctx, 'egress.fetch', () => options.egress.fetch(url, { method: method ?? 'GET', signal: ctx.signal }));
       if (!r.ok) {
         if (r.code === 'UPSTREAM_ERROR') throw new FaultError(r.code, r.message);
         throw new DenyError(r.code, r.message);

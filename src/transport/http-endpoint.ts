@@ -7,8 +7,10 @@ import type { Palisade } from '../palisade.js';
 import { authInfoFor, authRefusal, principalFromAuthInfo, type EdgeAuthenticator } from './http-auth.js';
 import { bearerChallenge, refuse, type Refusal } from './http-errors.js';
 import { ownerOf, sameOwner, type HttpSession, type SessionTable } from './http-sessions.js';
+import { openingRefusal } from './http-opening.js';
 import { parseBody, readBody, type ParsedBody } from './hygiene.js';
 import { createMcpServer } from './mcp.js';
+import { guardErrorAnswers } from './wire-http.js';
 import { answerPerCall } from './http-answer-mode.js';
 import { cacheToken, cachedVerdict } from './http-token-cache.js';
 
@@ -24,7 +26,15 @@ export interface EndpointOptions {
   readonly bodyLimit: number;
   readonly maxBatch: number;
   readonly name?: string;
+  /** An SSE GET stream is ended after this long (the client reconnects); default 5 minutes. */
+  readonly sseMaxMs?: number;
 }
+
+const TOO_MANY = {
+  principal: 'too many open sessions for this principal; close one (DELETE) first',
+  tenant: 'too many open sessions for this tenant',
+  table: 'too many open sessions',
+} as const;
 
 const SESSION_ID = /^[\x21-\x7E]{1,128}$/;
 
@@ -60,11 +70,11 @@ export function createMcpEndpoint(o: EndpointOptions) {
       return reject(res, refuse('INVALID_REQUEST', 'bad Mcp-Session-Id header'));
     }
     const opening = header === undefined && parsed?.isInitialize === true;
-    const sessionId = header ?? (opening ? randomUUID() : undefined);
     const authz = typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined;
-    // A token already verified on this session (jti bound to it) is not verified again until it expires.
+    // A token already verified and bound on this session is not verified again until it expires.
     const known = header !== undefined && o.auth.sessionBound === true ? cachedVerdict(sessions.peek(header)?.token, authz, Date.now()) : undefined;
-    const who = known ?? (await o.auth.authenticate(authz, { sessionId }));
+    // Judged, not bound: the jti binds to a session only once one exists (issue 8 item 2).
+    const who = known ?? (await o.auth.authenticate(authz, { sessionId: header, bind: false }));
     if (!who.ok) return reject(res, authRefusal(who, o.metadataUrl));
     const principal = who.principal;
     if (bodyRefusal) return reject(res, bodyRefusal, { principal });
@@ -77,21 +87,55 @@ export function createMcpEndpoint(o: EndpointOptions) {
       if (!session || !sameOwner(session.owner, owner)) return reject(res, refuse('NOT_FOUND', 'Session not found', { rpc: -32001 }), { principal });
     } else if (!opening) {
       return reject(res, refuse('INVALID_REQUEST', 'Bad Request: Mcp-Session-Id header is required'), { principal });
+    } else {
+      const bad = openingRefusal(req, parsed!);
+      if (bad) return reject(res, bad, { principal });
     }
     for (const call of parsed?.toolCalls ?? []) {
       const bad = await scopeRefusal(principal, call);
       if (bad) return reject(res, bad, { principal, tool: call.name });
     }
-    if (!session) {
-      if (sessions.full()) return reject(res, refuse('CONCURRENCY_LIMITED', 'too many open sessions', { headers: { 'Retry-After': '60' } }), { principal });
-      if (sessions.fullFor(owner)) return reject(res, refuse('CONCURRENCY_LIMITED', 'too many open sessions for this principal; close one (DELETE) first', { headers: { 'Retry-After': '60' } }), { principal });
-      session = await openSession(sessionId!, owner);
+    if (session) {
+      const bound = known ?? (o.auth.bind ? await o.auth.bind(who, session.id) : who);
+      if (!bound.ok) return reject(res, authRefusal(bound, o.metadataUrl), { principal });
+      if (!known) remember(session, authz, who);
+    } else {
+      const admitted = await sessions.admit(owner);
+      if (!admitted.ok) return reject(res, refuse('CONCURRENCY_LIMITED', TOO_MANY[admitted.scope], { headers: { 'Retry-After': '60' } }), { principal });
     }
-    if (!known && o.auth.sessionBound === true && authz !== undefined) session.token = cacheToken(authz, who);
+    // The SDK transport's own error answers get registry codes; a failed bind answers as itself.
+    let override: Refusal | undefined;
+    guardErrorAnswers(res, { override: () => override });
+    const opened = session ?? await openSession(randomUUID(), owner, async (id) => {
+      const bound = o.auth.bind ? await o.auth.bind(who, id) : who;
+      if (!bound.ok) override = authRefusal(bound, o.metadataUrl);
+      return bound.ok;
+    });
     const withAuth = req as IncomingMessage & { auth?: unknown; rawBody?: Buffer };
     withAuth.auth = authInfoFor(who, o.resource);
     if (raw) withAuth.rawBody = raw;
-    await session.transport.handleRequest(withAuth as Parameters<StreamableHTTPServerTransport['handleRequest']>[0], res, parsed?.value);
+    if (method === 'GET') holdStream(opened, res);
+    await opened.transport.handleRequest(withAuth as Parameters<StreamableHTTPServerTransport['handleRequest']>[0], res, parsed?.value);
+    if (!session && !sessions.has(opened.id)) await sessions.close(opened);
+    // A new session is in the table only once its token was bound to it.
+    else if (!session && override === undefined) remember(opened, authz, who);
+  }
+
+  /** Keeps a verdict with its session when the authenticator says the jti binding makes that safe. */
+  function remember(session: HttpSession, authz: string | undefined, who: Extract<Awaited<ReturnType<EdgeAuthenticator['authenticate']>>, { ok: true }>): void {
+    if (o.auth.sessionBound === true && authz !== undefined) session.token = cacheToken(authz, who);
+  }
+
+  /** An SSE GET stream keeps its session in use while open, and is ended after `sseMaxMs` (the client reconnects). */
+  function holdStream(session: HttpSession, res: ServerResponse): void {
+    session.streams = (session.streams ?? 0) + 1;
+    const timer = setTimeout(() => { session.transport.closeStandaloneSSEStream(); }, o.sseMaxMs ?? 5 * 60_000);
+    timer.unref();
+    res.once('close', () => {
+      clearTimeout(timer);
+      session.streams = Math.max(0, (session.streams ?? 1) - 1);
+      session.lastSeen = Date.now();
+    });
   }
 
   /**
@@ -106,7 +150,8 @@ export function createMcpEndpoint(o: EndpointOptions) {
     return refuse('SCOPE_MISSING', 'the token lacks the grant this tool call needs', { headers: { 'WWW-Authenticate': challenge } });
   }
 
-  async function openSession(id: string, owner: HttpSession['owner']): Promise<HttpSession> {
+  /** A session object; it joins the table only when the SDK initializes it and `bind` accepts the token for it. */
+  async function openSession(id: string, owner: HttpSession['owner'], bind: (id: string) => Promise<boolean>): Promise<HttpSession> {
     const server = createMcpServer(palisade, {
       ...(o.name !== undefined && { name: o.name }),
       principal: (extra) => principalFromAuthInfo(extra.authInfo),
@@ -123,7 +168,10 @@ export function createMcpEndpoint(o: EndpointOptions) {
       lastSeen: Date.now(),
       transport: new StreamableHTTPServerTransport({
         sessionIdGenerator: () => id,
-        onsessioninitialized: () => sessions.add(session),
+        onsessioninitialized: async () => {
+          if (!(await bind(id))) throw new Error('token bound elsewhere');
+          sessions.add(session);
+        },
         onsessionclosed: () => sessions.remove(id),
       }),
     };

@@ -1,9 +1,12 @@
 import { createServer as createHttp, type IncomingMessage, type Server as NodeHttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttps, type Server as NodeHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { Logger } from '../core/logger.js';
 import { isLoopbackHost } from '../core/loopback.js';
+import { answerConnect, refuseRenegotiation } from './edge-protocol.js';
 import { tlsServerOptions, watchTls, type TlsReloader, type TlsSettings } from './tls.js';
+import { tlsErrorKind, warnThrottle } from './warn-throttle.js';
 
 export interface ListenOptions {
   readonly host: string;
@@ -13,6 +16,8 @@ export interface ListenOptions {
   readonly headersTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
   readonly tlsWatchIntervalMs?: number;
+  /** Open connections accepted at once; Node closes any beyond (default 1024). */
+  readonly maxConnections?: number;
   readonly logger?: Logger;
 }
 
@@ -45,10 +50,22 @@ export async function listen(o: ListenOptions, handler: Handler): Promise<Listen
   server.requestTimeout = o.requestTimeoutMs ?? 60_000;
   server.keepAliveTimeout = 5_000;
   server.maxHeadersCount = 100;
+  server.maxConnections = o.maxConnections ?? 1024;
   const sockets = new Set<Socket>();
-  server.on(tls ? 'secureConnection' : 'connection', (s: Socket) => { sockets.add(s); s.once('close', () => sockets.delete(s)); });
-  server.on('tlsClientError', (err: Error) => log?.warn({ err: err.message }, 'TLS handshake refused'));
+  server.on(tls ? 'secureConnection' : 'connection', (s: Socket) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+    if (tls) refuseRenegotiation(s as TLSSocket);
+  });
+  // CONNECT is answered 405, not dropped without a word (Node's default with no listener).
+  server.on('connect', answerConnect);
+  // A peer can fail handshakes at will: a few lines, then one summary a minute, by code only
+  // (the OpenSSL message carries source paths).
+  const handshakeWarn = warnThrottle(log, 'TLS handshake refused');
+  server.on('tlsClientError', (err: Error) => handshakeWarn(tlsErrorKind(err)));
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    // A renegotiation attempt is not an HTTP request to answer: the connection ends.
+    if (err.code === 'ERR_TLS_RENEGOTIATION_DISABLED') return void socket.destroy();
     const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
     if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`); else socket.destroy();
   });
@@ -73,6 +90,8 @@ export async function listen(o: ListenOptions, handler: Handler): Promise<Listen
     reloadTls: () => reloader?.reload() ?? false,
     async close() {
       reloader?.stop();
+      handshakeWarn.flush();
+      handshakeWarn.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

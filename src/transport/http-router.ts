@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { refuse, type Refusal } from './http-errors.js';
+import { requestLineRefusal } from './edge-protocol.js';
 import { checkHost, checkOrigin } from './hygiene.js';
 
 export const MCP_PATH = '/mcp';
@@ -23,6 +24,8 @@ const READ_ONLY = 'GET, HEAD';
  * Pure: no I/O, no response; the server turns the Route into an answer.
  */
 export function routeRequest(req: IncomingMessage, table: RouteTable): Route {
+  const line = requestLineRefusal(req);
+  if (line) return refused(line);
   const target = req.url ?? '';
   if (!target.startsWith('/')) return refused(refuse('INVALID_REQUEST', 'origin-form request target required'));
   const hostBad = checkHost(req, table.hosts);

@@ -2,6 +2,7 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Principal } from '../core/principal.js';
 import type { CachedToken } from './http-token-cache.js';
+import { admitSession, type ShareDecision } from './session-share.js';
 
 /** Who a session belongs to: a later request must carry a token for the same subject and tenant. */
 export interface SessionOwner {
@@ -17,6 +18,8 @@ export interface HttpSession {
   lastSeen: number;
   /** The bearer token last verified on this session (see http-token-cache.ts). */
   token?: CachedToken;
+  /** Open SSE GET streams: a session with one is in use, whatever its last request. */
+  streams?: number;
 }
 
 export function ownerOf(principal: Principal, sub: string): SessionOwner {
@@ -29,9 +32,10 @@ export function sameOwner(a: SessionOwner, b: SessionOwner): boolean {
 
 /**
  * Open MCP sessions, by id. Bounded (a flood of initialize requests cannot grow
- * it without limit) and swept: a session idle past `idleMs` is closed.
+ * it without limit), shared fairly between tenants (`admit`, see session-share.ts)
+ * and swept: a session idle past `idleMs` with no SSE stream open is closed.
  */
-export function createSessionTable(opts: { max: number; maxPerOwner?: number; idleMs: number; now?: () => number }) {
+export function createSessionTable(opts: { max: number; maxPerOwner?: number; maxPerTenant?: number; idleMs: number; now?: () => number }) {
   const now = opts.now ?? Date.now;
   const sessions = new Map<string, HttpSession>();
 
@@ -42,7 +46,7 @@ export function createSessionTable(opts: { max: number; maxPerOwner?: number; id
   };
   const sweep = setInterval(() => {
     const cutoff = now() - opts.idleMs;
-    for (const s of sessions.values()) if (s.lastSeen < cutoff) void close(s);
+    for (const s of sessions.values()) if (s.lastSeen < cutoff && !s.streams) void close(s);
   }, Math.min(opts.idleMs, 60_000));
   sweep.unref();
 
@@ -60,12 +64,24 @@ export function createSessionTable(opts: { max: number; maxPerOwner?: number; id
     peek(id: string): HttpSession | undefined {
       return sessions.get(id);
     },
+    /**
+     * May `owner` open one more session? When the table is full and the owner's tenant
+     * holds less than its fair share, the largest tenant's least recently used session
+     * is closed to make room (and the answer is yes).
+     */
+    async admit(owner: SessionOwner): Promise<ShareDecision> {
+      const d = admitSession(sessions.values(), owner, { max: opts.max, maxPerOwner: opts.maxPerOwner ?? 32, maxPerTenant: opts.maxPerTenant ?? opts.max });
+      const victim = d.ok && d.evict !== undefined ? sessions.get(d.evict) : undefined;
+      if (victim) await close(victim);
+      return d;
+    },
     get(id: string): HttpSession | undefined {
       const s = sessions.get(id);
       if (s) s.lastSeen = now();
       return s;
     },
     add(s: HttpSession) { sessions.set(s.id, s); },
+    has: (id: string) => sessions.has(id),
     remove(id: string) { sessions.delete(id); },
     close,
     async closeAll() {

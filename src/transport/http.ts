@@ -34,7 +34,14 @@ export interface HttpServerOptions {
   readonly maxSessions?: number;
   /** Open sessions one subject of one tenant may hold (default 32). */
   readonly maxSessionsPerPrincipal?: number;
+  /** Open sessions all subjects of one tenant may hold together (default a quarter of `maxSessions`). */
+  readonly maxSessionsPerTenant?: number;
+  /** A session without requests and without an open SSE stream this long is closed (default 5 minutes). */
   readonly sessionIdleMs?: number;
+  /** An SSE GET stream is ended after this long; the client reconnects (default 5 minutes). */
+  readonly sseMaxMs?: number;
+  /** Open connections the listener accepts; more are closed at once (default 1024). */
+  readonly maxConnections?: number;
   readonly tlsWatchIntervalMs?: number;
   /** Readiness beyond "listening", e.g. a state-store probe. */
   readonly ready?: () => Promise<boolean>;
@@ -73,7 +80,13 @@ export interface HttpEdge {
 export async function startHttpServer(o: HttpServerOptions): Promise<HttpEdge> {
   const log = o.logger;
   const tls = o.tls !== undefined;
-  const sessions = createSessionTable({ max: o.maxSessions ?? 1000, maxPerOwner: o.maxSessionsPerPrincipal ?? 32, idleMs: o.sessionIdleMs ?? 30 * 60_000 });
+  const maxSessions = o.maxSessions ?? 1000;
+  const sessions = createSessionTable({
+    max: maxSessions,
+    maxPerOwner: o.maxSessionsPerPrincipal ?? 32,
+    maxPerTenant: o.maxSessionsPerTenant ?? Math.max(1, Math.floor(maxSessions / 4)),
+    idleMs: o.sessionIdleMs ?? 5 * 60_000,
+  });
   let ready: { table: RouteTable; endpoint: ReturnType<typeof createMcpEndpoint>; metadata: () => unknown } | undefined;
   let draining = false;
 
@@ -102,7 +115,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpEdge> {
     });
   };
 
-  const listener = await listen({ host: o.host, port: o.port, ...(o.tls && { tls: o.tls }), ...(o.headersTimeoutMs !== undefined && { headersTimeoutMs: o.headersTimeoutMs }), ...(o.requestTimeoutMs !== undefined && { requestTimeoutMs: o.requestTimeoutMs }), ...(o.tlsWatchIntervalMs !== undefined && { tlsWatchIntervalMs: o.tlsWatchIntervalMs }), ...(log && { logger: log }) }, handler);
+  const listener = await listen({ host: o.host, port: o.port, ...(o.tls && { tls: o.tls }), ...(o.headersTimeoutMs !== undefined && { headersTimeoutMs: o.headersTimeoutMs }), ...(o.requestTimeoutMs !== undefined && { requestTimeoutMs: o.requestTimeoutMs }), ...(o.tlsWatchIntervalMs !== undefined && { tlsWatchIntervalMs: o.tlsWatchIntervalMs }), ...(o.maxConnections !== undefined && { maxConnections: o.maxConnections }), ...(log && { logger: log }) }, handler);
   const url = `${listener.origin}${MCP_PATH}`;
   const resource = o.publicUrl ?? url;
   let auth: EdgeAuthenticator;
@@ -126,6 +139,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpEdge> {
     bodyLimit: o.bodyLimitBytes ?? 1024 * 1024,
     maxBatch: o.maxBatch ?? 20,
     ...(o.name !== undefined && { name: o.name }),
+    ...(o.sseMaxMs !== undefined && { sseMaxMs: o.sseMaxMs }),
   });
   ready = { table: { hosts, origins, metadataPaths }, endpoint, metadata: () => auth.metadata() };
 

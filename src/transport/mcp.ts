@@ -14,6 +14,8 @@ import type { ClientChannel, ElicitAnswer, ElicitRequest } from '../core/invocat
 import type { Principal } from '../core/principal.js';
 import type { Tool } from '../core/tool.js';
 import type { Palisade } from '../palisade.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { wireFilter } from './wire-filter.js';
 
 const LooseCallTool = z.object({ method: z.literal('tools/call'), params: z.looseObject({}) });
 
@@ -40,7 +42,7 @@ export const PALISADE_VERSION = '0.1.0';
  * bad arguments (with UNKNOWN_FIELD / INVALID_PARAMS instead of a generic -32602).
  */
 export function createMcpServer(palisade: Palisade, options: McpServerOptions): Server {
-  const server = new Server(
+  const server = new FilteredServer(
     { name: options.name ?? 'palisade', version: options.version ?? PALISADE_VERSION },
     { capabilities: { tools: { listChanged: true } }, ...(options.instructions && { instructions: options.instructions }) },
   );
@@ -50,7 +52,7 @@ export function createMcpServer(palisade: Palisade, options: McpServerOptions): 
   server.onclose = () => { unsubscribe(); onclose?.(); };
   const who = (extra: Extra): Principal => {
     const p = options.principal(extra);
-    if (!p) throw new McpError(ErrorCode.InvalidRequest, 'AUTH_REQUIRED: no authenticated principal');
+    if (!p) throw new McpError(ErrorCode.InvalidRequest, 'no authenticated principal', { code: 'AUTH_REQUIRED' });
     return p;
   };
 
@@ -76,6 +78,17 @@ export function createMcpServer(palisade: Palisade, options: McpServerOptions): 
   });
 
   return server;
+}
+
+/**
+ * The SDK server behind the wire filter: whatever transport it is connected to
+ * (stdio, each HTTP session, in-memory), incoming messages are checked before the
+ * SDK and outgoing errors carry a registry code (see wire-errors.ts).
+ */
+class FilteredServer extends Server {
+  override connect(transport: Transport): Promise<void> {
+    return super.connect(wireFilter(transport));
+  }
 }
 
 /** What the pipeline may ask of this client: elicitation when declared, progress when a token was sent. */

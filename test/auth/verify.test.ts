@@ -101,9 +101,27 @@ describe('JWT attacks, each refused with its code', () => {
     ['id token type', () => token({ header: { typ: 'id_token+jwt' } }), 'AUTH_INVALID'],
     ['JWE-shaped token (five segments)', async () => 'eyJhbGciOiJSU0EtT0FFUCJ9.a.b.c.d', 'AUTH_INVALID'],
     ['oversized token', async () => token({ claims: { pad: 'x'.repeat(9000) } }), 'AUTH_INVALID'],
+    // Issue 8.3: tenant/subject are key parts; separators and control characters are refused.
+    ['tenant with a | separator (acme|u)', () => token({ claims: { tenant_id: 'acme|u', sub: 'v' } }), 'AUTH_INVALID'],
+    ['subject with a | separator (u|v)', () => token({ claims: { sub: 'u|v' } }), 'AUTH_INVALID'],
+    ['tenant with a newline', () => token({ claims: { tenant_id: 'acme\nglobex' } }), 'AUTH_INVALID'],
+    ['subject with a NUL', () => token({ claims: { sub: 'agent:a\u0000' } }), 'AUTH_INVALID'],
+    ['subject with a space', () => token({ claims: { sub: 'agent a' } }), 'AUTH_INVALID'],
+    ['tenant that is not a string', () => token({ claims: { tenant_id: ['acme'] } }), 'AUTH_INVALID'],
+    ['tenant over 128 characters', () => token({ claims: { tenant_id: 'a'.repeat(129) } }), 'AUTH_INVALID'],
+    ['region with a control character', () => token({ claims: { region: 'eu-west\r' } }), 'AUTH_INVALID'],
+    ['region that is not a string', () => token({ claims: { region: 7 } }), 'AUTH_INVALID'],
   ];
   it.each(cases)('%s', async (_name, make_, expected) => {
     expect(codeOf(await check(await make_()))).toBe(expected);
+  });
+
+  it('property: a tenant or subject claim outside the identifier charset is AUTH_INVALID, never a principal', async () => {
+    const odd = fc.string({ minLength: 1, maxLength: 12, unit: 'binary' }).filter((x) => /[^A-Za-z0-9_.:@+=/-]/.test(x));
+    await fc.assert(fc.asyncProperty(odd, fc.boolean(), async (v, asTenant) => {
+      const t = await token({ claims: asTenant ? { tenant_id: v } : { sub: v } });
+      expect(codeOf(await check(t, crypto.randomUUID()))).toBe('AUTH_INVALID');
+    }), { numRuns: 60 });
   });
 
   it('jku header pointing at an attacker URL is refused and never fetched', async () => {

@@ -35,6 +35,8 @@ describe('palisade token', () => {
     ['a wildcard scope', ['--scope', 'orders.*'], {}],
     ['NODE_ENV=production', [], { NODE_ENV: 'production' }],
     ['an unknown flag', ['--admin'], {}],
+    ['a tenant with a | separator', ['--tenant', 'acme|u'], {}],
+    ['a subject with a | separator', ['--sub', 'u|v'], {}],
   ])('refuses %s with exit 2 and a one-line reason', (_n, args, env) => {
     const r = run(args, env);
     expect(r.status).toBe(2);

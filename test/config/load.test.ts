@@ -58,4 +58,22 @@ describe('loadConfig', () => {
     writeFileSync(join(d, 'p.yaml'), 'baseline: ./nope.yaml\n');
     expect(() => loadConfig({ file: join(d, 'p.yaml'), env: {} })).toThrow(ConfigError);
   });
+
+  it.each([
+    ['tenant', "{ id: 'v', tenant: 'acme|u', region: eu-west }", 'stdio.principal.tenant'],
+    ['subject', "{ id: 'u|v', tenant: acme, region: eu-west }", 'stdio.principal.id'],
+    ['subject with a newline', '{ id: "a\\nb", tenant: acme, region: eu-west }', 'stdio.principal.id'],
+    ['region', "{ id: v, tenant: acme, region: 'EU West' }", 'stdio.principal.region'],
+  ])('a config principal whose %s carries a separator or control character is refused at start', (_n, principal, path) => {
+    const d = dir();
+    writeFileSync(join(d, 'p.yaml'), `stdio: { principal: ${principal} }\n`);
+    expect(() => loadConfig({ file: join(d, 'p.yaml'), env: {} })).toThrow(ConfigError);
+    expect(() => loadConfig({ file: join(d, 'p.yaml'), env: {} })).toThrow(path);
+  });
+
+  it('state.redis_prefix must end with ":" (a prefix and a key cannot trade characters)', () => {
+    const d = dir();
+    writeFileSync(join(d, 'p.yaml'), 'state: { redis_prefix: palisade }\n');
+    expect(() => loadConfig({ file: join(d, 'p.yaml'), env: {} })).toThrow('state.redis_prefix');
+  });
 });

@@ -23,7 +23,8 @@ describe('obligation redactor', () => {
       recorders: [{ record: (r) => { seen.push(r.pii.count); } }],
     });
     const r = await palisade.call(alice, 'demo.people', {});
-    expect(r.structuredContent).toEqual({ rows: [{ email: 'j***@example.com', ssn: '[redacted]', name: 'Jane' }] });
+    // hash without a key masks (typed since the DLP engine): the clear value never leaves
+    expect(r.structuredContent).toEqual({ rows: [{ email: 'j***@example.com', ssn: '[redacted:ssn]', name: 'Jane' }] });
     expect(JSON.stringify(r.content)).not.toContain('jane.doe');
     expect(seen).toEqual([3]);
   });

@@ -152,3 +152,9 @@ describe.runIf(REDIS_URL !== undefined)('kill switches over Redis (fleet-wide)',
     await a.close(); await b.close();
   });
 });
+
+describe('redis prefix', () => {
+  it.each(['palisade', 'a b:', 'x{y}:', 'p:\n:', ''])('a prefix %j that does not end cleanly with ":" is refused before connecting', (prefix) => {
+    expect(() => createRedisStore({ url: 'redis://127.0.0.1:1', prefix })).toThrow(TypeError);
+  });
+});

@@ -33,6 +33,7 @@ function counting(inner: Authenticator, sessionBound = inner.sessionBound) {
   const auth: Authenticator = {
     ...(sessionBound !== undefined && { sessionBound }),
     authenticate: (h, ctx) => { c.n++; return inner.authenticate(h, ctx); },
+    ...(inner.bind && { bind: inner.bind.bind(inner) }),
     metadata: () => inner.metadata(),
   };
   return { auth, c };

@@ -30,18 +30,26 @@ export async function clientCert(ca: CertPair): Promise<CertPair> {
  */
 export function stubAuthenticator(resource = 'https://127.0.0.1/mcp'): EdgeAuthenticator & { seen: Map<string, string | undefined> } {
   const seen = new Map<string, string | undefined>();
+  const claim = (jti: string, sessionId: string | undefined): boolean => {
+    if (seen.has(jti) && seen.get(jti) !== sessionId) return false;
+    if (!seen.has(jti)) seen.set(jti, sessionId);
+    return true;
+  };
+  const replay = { ok: false, code: 'AUTH_REPLAY', message: 'token already used on another session' } as const;
   return {
     seen,
-    async authenticate(authorization, { sessionId }): Promise<EdgeAuthResult> {
+    async authenticate(authorization, { sessionId, bind }): Promise<EdgeAuthResult> {
       if (!authorization) return { ok: false, code: 'AUTH_REQUIRED', message: 'a bearer token is required' };
       const m = /^Bearer t\.([a-z:]+)\.([a-z]+)\.([a-z.:+_-]*)\.([a-z0-9-]+)$/.exec(authorization);
       if (!m) return { ok: false, code: 'AUTH_INVALID', message: 'token signature invalid' };
       const [, sub, tenant, scopes, jti] = m as unknown as [string, string, string, string, string];
-      if (seen.has(jti) && seen.get(jti) !== sessionId) return { ok: false, code: 'AUTH_REPLAY', message: 'token already used on another session' };
-      if (!seen.has(jti)) seen.set(jti, sessionId);
+      if (bind === false ? seen.has(jti) && seen.get(jti) !== sessionId : !claim(jti, sessionId)) return replay;
       const grants = scopes ? scopes.split('+') : [];
       const principal: Principal = { id: sub, type: 'agent', tenant, region: 'eu-west', grants };
       return { ok: true, principal, token: { jti, sub, exp: Math.floor(Date.now() / 1000) + 600, scopes: grants } };
+    },
+    async bind(accepted, sessionId) {
+      return accepted.ok && claim(accepted.token.jti, sessionId) ? accepted : replay;
     },
     metadata: () => ({ resource, authorization_servers: ['https://issuer.test'], scopes_supported: ['demo.read'], bearer_methods_supported: ['header'] }),
   };

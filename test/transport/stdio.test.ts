@@ -107,4 +107,23 @@ describe('raw stdio framing', () => {
     expect(msgs.find((m) => m.id === 4)?.result).toBeDefined();
     expect(child.exitCode).toBe(0);
   });
+
+  it('a line over 10 MiB is answered PAYLOAD_TOO_LARGE and the server keeps serving (issue 8 item 5: it exited 0 silently)', async () => {
+    const { spawn } = await import('node:child_process');
+    const dataDir = mkdtempSync(join(tmpdir(), 'pal-big-'));
+    const child = spawn(process.execPath, [BIN, 'serve', '--stdio'], { env: { ...process.env, PALISADE_DATA_DIR: dataDir, PALISADE_LOG_LEVEL: 'warn' } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stdin.write('{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"x","version":"1"}}}\n');
+    child.stdin.write('{"jsonrpc":"2.0","method":"notifications/initialized"}\n');
+    child.stdin.write(`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"orders.get","arguments":{"orderId":"${'A'.repeat(11 * 1024 * 1024)}"}}}\n`);
+    child.stdin.write('{"jsonrpc":"2.0","id":3,"method":"tools/list"}\n');
+    await expect.poll(() => out.includes('"id":3'), { timeout: 20_000 }).toBe(true);
+    const msgs = out.trim().split('\n').map((l) => JSON.parse(l) as { id?: number; error?: { code: number; data?: { code?: string } }; result?: unknown });
+    expect(msgs.find((m) => m.id === 2)?.error?.data?.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(msgs.find((m) => m.id === 3)?.result).toBeDefined();
+    expect(child.exitCode).toBeNull();
+    child.stdin.end();
+    await new Promise((r) => child.once('exit', r));
+  });
 });

@@ -1,17 +1,17 @@
-import type Database from 'better-sqlite3';
 import { z } from 'zod';
+import { canonicalJson, sha256Hex } from '../../core/canonical.js';
 import { allow, deny } from '../../core/decision.js';
 import { defineTool } from '../../core/define.js';
 import { DenyError } from '../../core/errors.js';
+import { stateKey } from '../../core/keys.js';
 import type { Tool } from '../../core/tool.js';
+import type { ReferenceData } from './backend.js';
+import { withServiceSpan } from '../../telemetry/calls.js';
 
 export const TICKET_MESSAGE = 'prod change >10% requires change ticket';
 const FLAG_NAME = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 const env = z.enum(['dev', 'staging', 'prod']);
 const name = z.string().regex(FLAG_NAME, 'must match ^[a-z0-9][a-z0-9_.-]{0,63}$');
-
-interface FlagRow { rollout_pct: number; ticket: string | null; updated_by: string; updated_at: string }
-interface HistoryRow { previous_pct: number | null; new_pct: number; ticket: string | null; actor: string; at: string }
 
 export interface FlagToolOptions {
   /** Change ticket format (`tools['flag.set'].ticket_pattern`), checked at start-up. */
@@ -19,35 +19,19 @@ export interface FlagToolOptions {
   readonly now?: () => Date;
 }
 
-export function flagTools(db: Database.Database, options: FlagToolOptions): Tool[] {
-  const now = options.now ?? (() => new Date());
-  const q = {
-    get: db.prepare<[string, string, string], FlagRow>('SELECT rollout_pct, ticket, updated_by, updated_at FROM flags WHERE tenant = ? AND env = ? AND name = ?'),
-    put: db.prepare<[string, string, string, number, string | null, string, string]>(
-      `INSERT INTO flags (tenant, env, name, rollout_pct, ticket, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (tenant, env, name) DO UPDATE SET rollout_pct = excluded.rollout_pct, ticket = excluded.ticket,
-       updated_by = excluded.updated_by, updated_at = excluded.updated_at`),
-    hist: db.prepare<[string, string, string, number | null, number, string | null, string, string, string | null]>(
-      'INSERT INTO flag_history (tenant, env, name, previous_pct, new_pct, ticket, actor, at, op_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-    byOp: db.prepare<[string], HistoryRow & { tenant: string; env: string; name: string }>('SELECT * FROM flag_history WHERE op_id = ?'),
-    recent: db.prepare<[string, string, string, number], HistoryRow>(
-      'SELECT previous_pct, new_pct, ticket, actor, at FROM flag_history WHERE tenant = ? AND env = ? AND name = ? ORDER BY id DESC LIMIT ?'),
-  };
+/**
+ * The service-side operation id of a write: kept forever with the hash of the write's
+ * arguments, so a retry that slipped past the idempotency store (its record expired) is
+ * applied once, and a reuse with other arguments is a conflict, never a silent success.
+ * Scoped like idempotency records (tenant, subject); UUIDs compare case-insensitively.
+ */
+export function flagOpId(tenant: string, subject: string, idemKey: string): string {
+  return stateKey('flag.op', tenant, subject, idemKey.toLowerCase());
+}
 
-  // One transaction: read the previous value, write the new one and its history row.
-  // The idemKey is stored as the operation id, so a retry that slipped past the
-  // idempotency store (e.g. after its record expired) is still applied only once.
-  const apply = db.transaction((tenant: string, e: string, n: string, pct: number, ticket: string | null, actor: string, opId: string | null) => {
-    if (opId) {
-      const done = q.byOp.get(opId);
-      if (done) return { previous: done.previous_pct, at: done.at, deduped: true };
-    }
-    const prev = q.get.get(tenant, e, n);
-    const at = now().toISOString();
-    q.put.run(tenant, e, n, pct, ticket, actor, at);
-    q.hist.run(tenant, e, n, prev?.rollout_pct ?? null, pct, ticket, actor, at, opId);
-    return { previous: prev?.rollout_pct ?? null, at, deduped: false };
-  });
+export function flagTools(data: ReferenceData, options: FlagToolOptions): Tool[] {
+  const now = options.now ?? (() => new Date());
+  const flags = data.flags;
 
   const set = defineTool({
     name: 'flag.set',
@@ -72,10 +56,13 @@ export function flagTools(db: Database.Database, options: FlagToolOptions): Tool
       ? deny('TICKET_REQUIRED', TICKET_MESSAGE)
       : allow()),
     async handler(args, ctx) {
-      const idemKey = (args as { idemKey?: string }).idemKey;
-      // Operation ids are scoped like idempotency records: one tenant's key never matches another's.
-      const opId = idemKey ? `${ctx.principal.tenant}|${ctx.principal.id}|${idemKey}` : null;
-      const r = apply(ctx.principal.tenant, args.env, args.name, args.rolloutPct, args.ticket ?? null, ctx.principal.id, opId);
+      const opId = args.idemKey ? flagOpId(ctx.principal.tenant, ctx.principal.id, args.idemKey) : null;
+      const argsHash = sha256Hex(canonicalJson({ name: args.name, env: args.env, rolloutPct: args.rolloutPct, ticket: args.ticket ?? null }));
+      const r = await withServiceSpan(ctx, 'flags.store.apply', () => flags.apply({
+        tenant: ctx.principal.tenant, env: args.env, name: args.name, pct: args.rolloutPct, ticket: args.ticket ?? null,
+        actor: ctx.principal.id, at: now().toISOString(), opId, argsHash,
+      }));
+      if (r.kind === 'conflict') throw new DenyError('IDEMPOTENCY_CONFLICT', 'idemKey was already used with other arguments for flag.set');
       return {
         name: args.name, env: args.env, rolloutPct: args.rolloutPct,
         previousPct: r.previous, ticket: args.ticket ?? null, updatedBy: ctx.principal.id, updatedAt: r.at,
@@ -97,9 +84,9 @@ export function flagTools(db: Database.Database, options: FlagToolOptions): Tool
       history: z.array(z.object({ previousPct: z.number().nullable(), rolloutPct: z.number(), ticket: z.string().nullable(), actor: z.string(), at: z.string() })),
     }),
     async handler({ name: n, env: e }, ctx) {
-      const row = q.get.get(ctx.principal.tenant, e, n);
+      const row = await withServiceSpan(ctx, 'flags.store.get', () => flags.get(ctx.principal.tenant, e, n));
       if (!row) throw new DenyError('NOT_FOUND', 'flag not found');
-      const history = q.recent.all(ctx.principal.tenant, e, n, 5).map((h) => ({
+      const history = (await withServiceSpan(ctx, 'flags.store.recent', () => flags.recent(ctx.principal.tenant, e, n, 5))).map((h) => ({
         previousPct: h.previous_pct, rolloutPct: h.new_pct, ticket: h.ticket, actor: h.actor, at: h.at,
       }));
       return { name: n, env: e, rolloutPct: row.rollout_pct, ticket: row.ticket, updatedBy: row.updated_by, updatedAt: row.updated_at, history };

@@ -1,11 +1,13 @@
-import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { allow, deny } from '../../core/decision.js';
 import { defineTool } from '../../core/define.js';
 import { DenyError } from '../../core/errors.js';
 import type { Principal } from '../../core/principal.js';
-import type { Tool } from '../../core/tool.js';
+import type { Tool, ToolContext } from '../../core/tool.js';
 import { maskValue } from '../../dlp/obligations.js';
+import type { OrderRow, OrdersStore, ReferenceData } from './backend.js';
+import { chooseRegion, REGIONS, subjectRegionOf } from './regions.js';
+import { withServiceSpan } from '../../telemetry/calls.js';
 
 export const PII_GRANT = 'orders.read:pii';
 const MAX_SPAN_DAYS = 92;
@@ -18,11 +20,6 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written 
 
 const ORDER_ID = /^ord_[a-z0-9]{12}$/;
 const CURSOR = /^[A-Za-z0-9_-]{1,128}$/;
-
-interface OrderRow {
-  id: string; region: string; customer_email: string; customer_phone: string;
-  amount_cents: number; currency: string; status: string; created_at: string;
-}
 
 /** Keyset cursor: the last (created_at, id) seen, base64url. Validated on the way in. */
 function encodeCursor(row: Pick<OrderRow, 'created_at' | 'id'>): string {
@@ -55,22 +52,37 @@ const OrderOut = z.object({
   email: z.string(), phone: z.string(),
 });
 
-export function ordersTools(db: Database.Database): Tool[] {
-  const page = db.prepare<[string, string, string, string, string, string, number], OrderRow>(
-    `SELECT id, region, customer_email, customer_phone, amount_cents, currency, status, created_at FROM orders
-     WHERE tenant = ? AND created_at >= ? AND created_at <= ? AND (created_at > ? OR (created_at = ? AND id > ?))
-     ORDER BY created_at, id LIMIT ?`);
-  const byId = db.prepare<[string, string], OrderRow>(
-    'SELECT id, region, customer_email, customer_phone, amount_cents, currency, status, created_at FROM orders WHERE id = ? AND tenant = ?');
+/** The subjects' region; absent: the caller's own region. */
+const regionArg = z.enum(REGIONS).optional();
+const REGION_HELP = 'Orders live in their region\'s store (eu-west, us-east) and are served only there: pass "region" for another region\'s '
+  + 'customers; EU customers\' data is served only to callers in the EU region (POLICY_DENY otherwise). ';
+
+/** `palisade/region` on the result: recorders see which store served the call. */
+const regionMeta = (r: { region: string }) => ({ 'palisade/region': r.region });
+
+/**
+ * The one store this call may read: the routed region (ctx.region) must be the subjects'
+ * region, and EU subjects only go to EU callers (see chooseRegion).
+ */
+function storeFor(data: ReferenceData, args: Record<string, unknown>, ctx: ToolContext): OrdersStore {
+  const region = chooseRegion(ctx.region, subjectRegionOf(args, ctx.principal), ctx.principal);
+  const store = data.orders(region);
+  if (!store) throw new DenyError('POLICY_DENY', 'no data store serves the region this call is routed to');
+  return store;
+}
+
+export function ordersTools(data: ReferenceData): Tool[] {
 
   const exportTool = defineTool({
     name: 'orders.export',
     title: 'Export orders',
     description: 'Exports the caller tenant\'s orders between two dates (YYYY-MM-DD, at most 92 days). Emails are masked by default; '
       + 'add "phone" to mask phones too. Unmasked emails need the orders.read:pii grant. Paginate with limit and nextCursor. '
-      + 'Example: {"from":"2025-08-25","to":"2025-08-31"}',
+      + REGION_HELP + 'Example: {"from":"2025-08-25","to":"2025-08-31"}',
     effect: 'read',
     scope: 'orders.read',
+    // Customer emails and phones: policy sees `data.contains_pii` for these tools.
+    data: ['pii'],
     cost: 0.01,
     input: z.strictObject({
       from: isoDate,
@@ -78,23 +90,26 @@ export function ordersTools(db: Database.Database): Tool[] {
       mask: z.array(z.enum(['email', 'phone'])).max(2).default(['email']),
       limit: z.number().int().min(1).max(1000).default(100),
       cursor: z.string().regex(CURSOR, 'must be a cursor returned by a previous page').refine((c) => decodeCursor(c) !== undefined, 'is not a valid cursor').optional(),
+      region: regionArg,
     }).refine((a) => a.from <= a.to, { message: '"from" must not be after "to"', path: ['from'] })
       .refine((a) => (Date.parse(a.to) - Date.parse(a.from)) / 86_400_000 <= MAX_SPAN_DAYS, { message: `the span from "from" to "to" must be at most ${MAX_SPAN_DAYS} days`, path: ['to'] }),
     output: z.object({
-      from: z.string(), to: z.string(), count: z.number().int(), masked: z.array(z.string()),
+      from: z.string(), to: z.string(), region: z.string(), count: z.number().int(), masked: z.array(z.string()),
       rows: z.array(OrderOut), nextCursor: z.string().optional(),
     }),
     rules: (args, inv) => (!args.mask.includes('email') && !hasPii(inv.principal)
       ? deny('SCOPE_MISSING', `unmasked emails need the purpose grant ${PII_GRANT}`, { details: { scope: PII_GRANT } })
       : allow()),
-    async handler({ from, to, mask, limit, cursor }, ctx) {
+    async handler(args, ctx) {
+      const { from, to, mask, limit, cursor } = args;
+      const store = storeFor(data, args, ctx);
       // Keyset pagination on (created_at, id); without a cursor, start just before `from`.
       const after = cursor ? decodeCursor(cursor)! : { date: from, id: '' };
-      const rows = page.all(ctx.principal.tenant, from, to, after.date, after.date, after.id, limit + 1);
+      const rows = await withServiceSpan(ctx, 'orders.db.page', () => store.page({ tenant: ctx.principal.tenant, from, to, after, limit: limit + 1 }), { 'db.region': store.region });
       const more = rows.length > limit;
       const shown = rows.slice(0, limit);
       return {
-        from, to, count: shown.length,
+        from, to, region: store.region, count: shown.length,
         masked: [...mask],
         rows: shown.map((r) => present(r, mask)),
         ...(more && { nextCursor: encodeCursor(shown[shown.length - 1]!) }),
@@ -103,22 +118,28 @@ export function ordersTools(db: Database.Database): Tool[] {
     summarize: (r) => `OK: ${String(r['count'])} orders from ${String(r['from'])} to ${String(r['to'])}`
       + `${(r['masked'] as string[]).length ? ` (masked: ${(r['masked'] as string[]).join(', ')})` : ''}`
       + `${r['nextCursor'] ? '; more pages: pass nextCursor' : ''}\n${JSON.stringify(r)}`,
+    resultMeta: regionMeta,
   });
 
   const getTool = defineTool({
     name: 'orders.get',
     title: 'Get one order',
-    description: 'Reads one order of the caller tenant by id (ord_ + 12 characters). Emails are masked without the orders.read:pii grant. Example: {"orderId":"ord_abc123def456"}',
+    description: 'Reads one order of the caller tenant by id (ord_ + 12 characters). Emails are masked without the orders.read:pii grant. '
+      + REGION_HELP + 'Example: {"orderId":"ord_abc123def456"}',
     effect: 'read',
     scope: 'orders.read',
-    input: { orderId: z.string().regex(ORDER_ID, 'must be an order id (ord_ followed by 12 lower-case letters or digits)') },
-    output: z.object({ order: OrderOut }),
-    async handler({ orderId }, ctx) {
-      const row = byId.get(orderId, ctx.principal.tenant);
-      // Absent and foreign orders answer identically: no existence leak across tenants.
+    // Customer emails and phones: policy sees `data.contains_pii` for these tools.
+    data: ['pii'],
+    input: { orderId: z.string().regex(ORDER_ID, 'must be an order id (ord_ followed by 12 lower-case letters or digits)'), region: regionArg },
+    output: z.object({ region: z.string(), order: OrderOut }),
+    async handler(args, ctx) {
+      const store = storeFor(data, args, ctx);
+      const row = await withServiceSpan(ctx, 'orders.db.get', () => store.byId(ctx.principal.tenant, args.orderId), { 'db.region': store.region });
+      // Absent, foreign and other-region orders answer identically: no existence leak.
       if (!row) throw new DenyError('NOT_FOUND', 'order not found');
-      return { order: present(row, hasPii(ctx.principal) ? [] : ['email']) };
+      return { region: store.region, order: present(row, hasPii(ctx.principal) ? [] : ['email']) };
     },
+    resultMeta: regionMeta,
   });
 
   return [exportTool, getTool];

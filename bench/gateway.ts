@@ -1,0 +1,68 @@
+/**
+ * Gateway overhead: the same upstream tool (server-everything `echo` over stdio),
+ * called by an SDK client directly, and through Palisade's gateway (client ->
+ * InMemory -> pipeline -> pooled upstream session). Same run, same machine.
+ *   node --import tsx bench/gateway.ts
+ */
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { loadConfig } from '../src/config/load.js';
+import { createRuntime } from '../src/runtime.js';
+import { createMcpServer } from '../src/transport/mcp.js';
+
+const N = Number(process.env['BENCH_N'] ?? 2000);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const EVERYTHING = new URL('../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url).pathname;
+
+async function measure(call: () => Promise<unknown>): Promise<{ perSec: number; p50: number; p99: number }> {
+  for (let i = 0; i < 200; i++) await call();
+  const lat: number[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < N; i++) { const s = performance.now(); await call(); lat.push(performance.now() - s); }
+  const total = performance.now() - t0;
+  lat.sort((a, b) => a - b);
+  return { perSec: (N / total) * 1000, p50: lat[Math.floor(N * 0.5)]!, p99: lat[Math.floor(N * 0.99)]! };
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main() {
+  const direct = new Client({ name: 'bench-direct', version: '0' });
+  await direct.connect(new StdioClientTransport({ command: process.execPath, args: [EVERYTHING, 'stdio'], stderr: 'ignore' }));
+  const dir = mkdtempSync(join(tmpdir(), 'pal-bench-gw-'));
+  writeFileSync(join(dir, 'palisade.yaml'), `server: { reference_tools: false }\nstate: { backend: memory }\nupstreams:\n  ev:\n    command: ["${process.execPath}", "${EVERYTHING}", "stdio"]\n    tools:\n      echo: { effect: read, scope: ev.read }\n`);
+  process.env['PALISADE_LOG_LEVEL'] = 'silent';
+  const rt = await createRuntime(loadConfig({ file: join(dir, 'palisade.yaml'), env: { PALISADE_DATA_DIR: join(dir, 'data') } }), { env: {}, gatewayRecheckMs: 0 });
+  const principal = { id: 'agent:bench', type: 'agent', tenant: 'acme', region: 'eu-west', grants: ['ev.read'] };
+  const server = createMcpServer(rt.palisade, { principal: () => principal, transport: 'memory', sessionId: 'bench' });
+  const [ct, st] = InMemoryTransport.createLinkedPair();
+  await server.connect(st);
+  const via = new Client({ name: 'bench-gw', version: '0' });
+  await via.connect(ct);
+
+  const rounds: { d: Awaited<ReturnType<typeof measure>>; g: Awaited<ReturnType<typeof measure>> }[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const d = await measure(() => direct.callTool({ name: 'echo', arguments: { message: 'hello' } }));
+    const g = await measure(() => via.callTool({ name: 'ev.echo', arguments: { message: 'hello' } }));
+    rounds.push({ d, g });
+  }
+  const res = {
+    direct: { callsPerSec: median(rounds.map((x) => x.d.perSec)), p50Ms: median(rounds.map((x) => x.d.p50)), p99Ms: median(rounds.map((x) => x.d.p99)) },
+    gateway: { callsPerSec: median(rounds.map((x) => x.g.perSec)), p50Ms: median(rounds.map((x) => x.g.p50)), p99Ms: median(rounds.map((x) => x.g.p99)) },
+  };
+  const ratio = res.gateway.callsPerSec / res.direct.callsPerSec;
+  const added = res.gateway.p50Ms - res.direct.p50Ms;
+  console.log(`gateway bench: N=${N} x ${ROUNDS} rounds, server-everything echo over stdio, Node ${process.version}`);
+  console.log(`  direct SDK client      ${res.direct.callsPerSec.toFixed(0)} calls/s  p50 ${res.direct.p50Ms.toFixed(3)} ms  p99 ${res.direct.p99Ms.toFixed(3)} ms`);
+  console.log(`  through Palisade       ${res.gateway.callsPerSec.toFixed(0)} calls/s  p50 ${res.gateway.p50Ms.toFixed(3)} ms  p99 ${res.gateway.p99Ms.toFixed(3)} ms`);
+  console.log(`  ratio ${ratio.toFixed(2)}x calls/s (target >= 0.9x), p50 added ${added.toFixed(3)} ms (target <= 1 ms)`);
+  const file = new URL('./results.json', import.meta.url).pathname;
+  const all = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> : {};
+  all['gateway'] = { ...res, ratio, p50AddedMs: added, n: N, rounds: ROUNDS, at: new Date().toISOString() };
+  writeFileSync(file, `${JSON.stringify(all, null, 2)}\n`);
+  await via.close(); await direct.close(); await rt.close();
+}
+main().catch((err) => { console.error(err); process.exit(1); });

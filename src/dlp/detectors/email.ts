@@ -1,0 +1,43 @@
+import { ALNUM, CT, LOWER, UPPER } from '../chars.js';
+import type { Finding } from '../types.js';
+
+const T = CT;
+const isAlnum = (c: number) => c < 128 && (T[c]! & ALNUM) !== 0;
+const isLocal = (c: number) => isAlnum(c) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45; // . _ % + -
+const isDomain = (c: number) => isAlnum(c) || c === 46 || c === 45;
+
+/** Top-level names that are file extensions (`icon@2x.png`, `app@1.0.js`), not mail domains. */
+const FILE_EXT = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'ico', 'js', 'mjs', 'ts', 'css', 'map', 'json', 'html', 'txt', 'md', 'pdf', 'zip', 'gz']);
+
+/**
+ * Email around the `@` at index `at`: RFC 5321 sizes (local <= 64, domain <= 253,
+ * labels <= 63), no empty or hyphen-edged labels, an alphabetic TLD of 2+ letters.
+ * Validated in place: no slices on the way.
+ */
+export function emailAt(text: string, at: number): Finding | undefined {
+  let s = at;
+  while (s > 0 && at - s < 64 && isLocal(text.charCodeAt(s - 1))) s--;
+  while (s < at && text.charCodeAt(s) === 46) s++; // a sentence's full stop is not part of the address
+  if (s === at || text.charCodeAt(at - 1) === 46 || (s > 0 && isLocal(text.charCodeAt(s - 1)))) return undefined;
+  for (let k = s + 1; k < at; k++) if (text.charCodeAt(k) === 46 && text.charCodeAt(k - 1) === 46) return undefined;
+  let e = at + 1;
+  while (e < text.length && e - at <= 253 && isDomain(text.charCodeAt(e))) e++;
+  while (e > at + 1 && (text.charCodeAt(e - 1) === 46 || text.charCodeAt(e - 1) === 45)) e--;
+  if (e < text.length && (text.charCodeAt(e) === 64 || text.charCodeAt(e) === 95)) return undefined;
+  return validDomain(text, at + 1, e) ? { type: 'email', start: s, end: e } : undefined;
+}
+
+function validDomain(text: string, from: number, to: number): boolean {
+  let labels = 0;
+  let ls = from;
+  for (let k = from; k <= to; k++) {
+    if (k < to && text.charCodeAt(k) !== 46) continue;
+    const len = k - ls;
+    if (len === 0 || len > 63 || text.charCodeAt(ls) === 45 || text.charCodeAt(k - 1) === 45) return false;
+    labels++;
+    if (k < to) ls = k + 1;
+  }
+  if (labels < 2 || to - ls < 2) return false;
+  for (let k = ls; k < to; k++) { const c = text.charCodeAt(k); if (c >= 128 || (T[c]! & (UPPER | LOWER)) === 0) return false; }
+  return to - ls > 4 || !FILE_EXT.has(text.slice(ls, to).toLowerCase());
+}

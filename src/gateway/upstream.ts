@@ -1,0 +1,181 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { ElicitRequestSchema, ToolListChangedNotificationSchema, type CallToolResult, type Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
+import { DenyError, FaultError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { Principal } from '../core/principal.js';
+import type { UpstreamConfig } from './config.js';
+import type { UpstreamCredentials } from './identity.js';
+
+/** Who the current upstream request is for (credential headers), and how to reach that caller's human (elicitation). */
+interface CallContext { readonly caller: Principal | undefined; readonly elicit?: UpstreamCall['elicit'] }
+const callerContext = new AsyncLocalStorage<CallContext>();
+
+export interface UpstreamCall {
+  readonly signal: AbortSignal;
+  readonly timeoutMs: number;
+  readonly caller?: Principal;
+  readonly onprogress?: (p: { progress: number; total?: number; message?: string }) => void;
+  /** Relays an upstream's `elicitation/create` to the caller's client (absent: declined). */
+  readonly elicit?: (message: string, requestedSchema: Record<string, unknown>) => Promise<{ action: 'accept' | 'decline' | 'cancel'; content?: Record<string, unknown> }>;
+}
+
+export interface UpstreamStatus {
+  readonly name: string;
+  readonly state: 'connected' | 'connecting' | 'down' | 'circuit-open';
+  readonly sessions: number;
+  readonly failures: number;
+  readonly restarts: number;
+}
+
+export interface Upstream {
+  readonly name: string;
+  listTools(): Promise<McpTool[]>;
+  callTool(tool: string, args: Record<string, unknown>, o: UpstreamCall): Promise<CallToolResult>;
+  onToolsChanged(listener: () => void): void;
+  status(): UpstreamStatus;
+  close(): Promise<void>;
+}
+
+export interface UpstreamDeps {
+  readonly credentials: UpstreamCredentials;
+  /** For url upstreams: an egress-checked streaming fetch for this upstream's host. */
+  readonly fetch?: typeof fetch;
+  readonly logger?: Logger;
+  /** Consecutive failures that open the circuit (default 5), and for how long (default 10 s). */
+  readonly breaker?: { readonly failures: number; readonly openMs: number };
+}
+
+/**
+ * A pool of MCP client sessions to one upstream, reused across calls (opening a
+ * session per call is what makes other gateways slow). A stdio upstream that
+ * crashes is restarted on the next call; repeated failures open a circuit so a
+ * dead upstream answers UPSTREAM_ERROR at once instead of hanging callers.
+ */
+export function connectUpstream(name: string, cfg: UpstreamConfig, deps: UpstreamDeps): Upstream {
+  const log = deps.logger;
+  const breaker = deps.breaker ?? { failures: 5, openMs: 10_000 };
+  const slots: (Promise<Client> | undefined)[] = Array.from({ length: cfg.pool }, () => undefined);
+  const changed = new Set<() => void>();
+  let next = 0;
+  let failures = 0;
+  let openUntil = 0;
+  let restarts = 0;
+  let closed = false;
+  const inflight = new WeakMap<Client, Set<CallContext>>();
+
+  function transport(): Transport {
+    if (cfg.command) {
+      const [command, ...args] = cfg.command;
+      // A minimal environment: the SDK's short safe list (PATH, HOME, ...) plus what the operator listed; never the gateway's own secrets.
+      return new StdioClientTransport({ command: command!, args, env: { ...cfg.env }, ...(cfg.cwd && { cwd: cfg.cwd }), stderr: 'pipe' });
+    }
+    const f = deps.fetch;
+    if (!f) throw new TypeError(`upstream ${name}: a url upstream needs an egress fetch`);
+    const withCredentials = (async (input: string | URL | Request, init: RequestInit = {}) => {
+      const headers = new Headers(init.headers);
+      headers.delete('authorization');
+      for (const [k, v] of Object.entries(await deps.credentials(callerContext.getStore()?.caller))) headers.set(k, v);
+      return f(input, { ...init, headers });
+    }) as typeof fetch;
+    return new StreamableHTTPClientTransport(new URL(cfg.url!), { fetch: withCredentials });
+  }
+
+  async function open(i: number): Promise<Client> {
+    const client = new Client({ name: `palisade-gateway/${name}`, version: '0.1.0' }, { capabilities: { elicitation: {} } });
+    client.setRequestHandler(ElicitRequestSchema, async (req) => {
+      // The request arrives on the upstream's stream, outside any caller's async context: relay it only when
+      // exactly one call is in flight on this session, so a human is never asked about someone else's call.
+      const live = inflight.get(client);
+      const ctx = live && live.size === 1 ? [...live][0] : undefined;
+      const params = req.params as { message?: unknown; requestedSchema?: unknown };
+      if (!ctx?.elicit || typeof params.message !== 'string' || params.requestedSchema === null || typeof params.requestedSchema !== 'object') {
+        log?.info({ upstream: name, relayed: false }, 'upstream elicitation declined: the caller cannot be asked');
+        return { action: 'decline' as const };
+      }
+      const answer = await ctx.elicit(params.message.slice(0, 2000), params.requestedSchema as Record<string, unknown>);
+      log?.info({ upstream: name, relayed: true, action: answer.action, actor: ctx.caller?.id }, 'upstream elicitation relayed to the caller');
+      return answer;
+    });
+    const t = transport();
+    client.onclose = () => { if (slots[i] && !closed) { slots[i] = undefined; restarts += 1; log?.warn({ upstream: name }, 'upstream session closed; it reopens on the next call'); } };
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => { for (const l of changed) l(); });
+    await client.connect(t, { timeout: cfg.timeout_ms });
+    return client;
+  }
+
+  function session(): Promise<Client> {
+    const i = next++ % slots.length;
+    let s = slots[i];
+    if (!s) {
+      s = open(i);
+      slots[i] = s;
+      s.catch(() => { if (slots[i] === s) slots[i] = undefined; });
+    }
+    return s;
+  }
+
+  async function guarded<T>(fn: (c: Client) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (closed) throw new FaultError('UPSTREAM_ERROR', `upstream ${name} is closed`);
+    if (Date.now() < openUntil) throw new FaultError('UPSTREAM_ERROR', `upstream ${name} is failing; calls are refused for a moment (circuit open)`);
+    try {
+      const r = await fn(await session());
+      failures = 0;
+      return r;
+    } catch (err) {
+      if (err instanceof DenyError) throw err;
+      // A call the client cancelled is not the upstream's failure: no breaker count, no restart.
+      if (signal?.aborted) throw new FaultError('UPSTREAM_ERROR', `upstream ${name}: the call was cancelled`);
+      failures += 1;
+      if (failures >= breaker.failures) { openUntil = Date.now() + breaker.openMs; failures = 0; }
+      log?.warn({ upstream: name, err: (err as Error)?.name }, 'upstream call failed');
+      if (err instanceof FaultError) throw new FaultError('UPSTREAM_ERROR', err.message.startsWith('upstream') ? err.message : `upstream ${name}: ${err.message}`);
+      if ((err as Error)?.name === 'AbortError') throw err;
+      throw new FaultError('UPSTREAM_ERROR', `upstream ${name} failed to answer`);
+    }
+  }
+
+  async function track<T>(c: Client, ctx: CallContext, fn: () => Promise<T>): Promise<T> {
+    let set = inflight.get(c);
+    if (!set) { set = new Set(); inflight.set(c, set); }
+    set.add(ctx);
+    try { return await fn(); } finally { set.delete(ctx); }
+  }
+
+  return {
+    name,
+    async listTools() {
+      return guarded(async (c) => {
+        const out: McpTool[] = [];
+        let cursor: string | undefined;
+        for (let page = 0; page < 50; page++) {
+          const r = await c.listTools(cursor ? { cursor } : {}, { timeout: cfg.timeout_ms });
+          out.push(...r.tools);
+          if (!r.nextCursor) break;
+          cursor = r.nextCursor;
+        }
+        return out;
+      });
+    },
+    async callTool(tool, args, o) {
+      const ctx: CallContext = { caller: o.caller, ...(o.elicit && { elicit: o.elicit }) };
+      return guarded((c) => track(c, ctx, () => callerContext.run(ctx, () => c.callTool({ name: tool, arguments: args }, undefined, {
+        signal: o.signal,
+        timeout: o.timeoutMs,
+        ...(o.onprogress && { onprogress: o.onprogress, resetTimeoutOnProgress: false }),
+      }) as Promise<CallToolResult>)), o.signal);
+    },
+    onToolsChanged(l) { changed.add(l); },
+    status() {
+      const live = slots.filter(Boolean).length;
+      return { name, state: Date.now() < openUntil ? 'circuit-open' : live ? 'connected' : failures ? 'down' : 'connecting', sessions: live, failures, restarts };
+    },
+    async close() {
+      closed = true;
+      await Promise.all(slots.map(async (s) => { try { await (await s)?.close(); } catch { /* already gone */ } }));
+    },
+  };
+}
