@@ -4,7 +4,8 @@
  * prefixes and long secret-looking strings become `[email]`, `[card]`, `[token]`.
  * Deliberately conservative; the DLP detectors (src/dlp) are the full set.
  */
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+// Bounded (RFC 5321 lengths): an unbounded `+` before `@` backtracks quadratically on a long run without one.
+const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}/g;
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 const KEY_PREFIX = /\b(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{8,}|\bsk-[A-Za-z0-9_-]{16,}|\bgh[pousr]_[A-Za-z0-9]{20,}|\bxox[abposr]-[A-Za-z0-9-]{10,}|\bAKIA[0-9A-Z]{16}\b|\bglpat-[A-Za-z0-9_-]{20,}/g;
@@ -45,8 +46,10 @@ const MAX_DEPTH = 6;
  */
 export function scrubValue(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') {
-    const s = scrub(value);
-    return s.length > MAX_STRING ? `${s.slice(0, MAX_STRING)}…[+${s.length - MAX_STRING}]` : s;
+    // Only what is kept is scrubbed (with a margin, so a secret cut at the edge is still caught):
+    // scrubbing a megabyte argument first would cost the event loop for nothing.
+    const s = scrub(value.length > MAX_STRING * 2 ? value.slice(0, MAX_STRING * 2) : value);
+    return value.length > MAX_STRING ? `${s.slice(0, MAX_STRING)}…[+${value.length - MAX_STRING}]` : s;
   }
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return Number.isNaN(value) ? null : value;
   if (depth >= MAX_DEPTH) return '[…]';

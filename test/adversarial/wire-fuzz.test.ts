@@ -11,9 +11,9 @@ import { wireRequest, type WireRequest } from './wire-fuzz.js';
 // up, memory stable. `npm test` runs a small sample; `npm run fuzz` (FUZZ_FULL=1) runs
 // 20,000 messages and compares RSS after the first 1,000 with RSS at the end.
 const FULL = process.env['FUZZ_FULL'] === '1';
-const TOTAL = Number(process.env['FUZZ_N'] ?? (FULL ? 20_000 : 500));
+const TOTAL = Number(process.env['FUZZ_N'] ?? (FULL ? 20_000 : 250));
 const SEED = Number(process.env['FUZZ_SEED'] ?? Date.now() % 2 ** 31);
-const CONCURRENCY = 8;
+const CONCURRENCY = Number(process.env['FUZZ_CONCURRENCY'] ?? 8);
 const SESSION_IDLE_MS = 1500;
 const KNOWN = new Set<string>(ALL_CODES);
 
@@ -134,6 +134,7 @@ describe(`wire fuzz over HTTPS (${TOTAL} requests, seed ${SEED})`, () => {
         const w = requestAt(i);
         const headers = await fill(w);
         try {
+          if (process.env['FUZZ_TRACE']) process.stderr.write(`> ${i} ${Date.now() % 100000} ${w.label}\n`);
           const r = await send(w.method, headers!, w.body);
           statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
           if (r.status >= 500) fives.push({ status: r.status, label: w.label });
@@ -174,5 +175,5 @@ describe(`wire fuzz over HTTPS (${TOTAL} requests, seed ${SEED})`, () => {
     expect((await stats()).sessions).toBe(0);
     expect(exited).toBeUndefined();
     if (FULL) process.stderr.write(`wire fuzz: ${TOTAL} requests, seed ${SEED}, statuses ${JSON.stringify(Object.fromEntries(statuses))}, resets ${resets}, RSS ${(rssAt1000 / 2 ** 20).toFixed(1)} -> ${(after.rss / 2 ** 20).toFixed(1)} MiB\n`);
-  }, FULL ? 900_000 : 30_000);
+  }, FULL ? 900_000 : 60_000);
 });
