@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { scrub } from './dlp/scrub.js';
+import { scrubValue } from './telemetry/scrub.js';
 
 /**
  * Logs go to stderr (stdout carries the MCP protocol on stdio) as JSON lines carrying the
@@ -18,7 +19,8 @@ export function createLogger(level = process.env['PALISADE_LOG_LEVEL'] ?? 'info'
       },
       hooks: {
         logMethod(args, method) {
-          method.apply(this, args.map((a) => scrub(a)) as Parameters<typeof method>);
+          // DLP detectors first (validated PII and tokens), then the span scrubber's credential shapes (Bearer, key=value).
+          method.apply(this, args.map((a) => scrubValue(scrub(a))) as Parameters<typeof method>);
         },
       },
     },

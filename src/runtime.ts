@@ -15,6 +15,7 @@ import type { StateStore } from './state/store.js';
 import { createSwitchboard, switchDefaults } from './state/switches.js';
 import type { PalisadeConfig } from './config/schema.js';
 import type { Tool } from './core/tool.js';
+import { limits } from './guards/limits.js';
 import { createCatalog, type MutableToolCatalog } from './core/catalog.js';
 import type { Gateway } from './gateway/index.js';
 import { openGateway } from './gateway/open.js';
@@ -22,6 +23,11 @@ import { secretsFromConfig } from './secrets/index.js';
 import { createReferenceTools } from './tools/index.js';
 import { createEgressClient, egressOptionsFromConfig } from './egress/index.js';
 import { createWebFetchTool } from './tools/web-fetch.js';
+import { argsContainSecret } from './dlp/facts.js';
+import { policy as policyGuard, type PolicyGuardOptions } from './guards/policy.js';
+import { BUILTIN_RULES } from './policy/builtin.js';
+import { toolPolicyRules } from './policy/tool-rules.js';
+import { watchPolicy, type PolicyWatcher } from './policy/watch.js';
 import { telemetryFromConfig } from './telemetry/index.js';
 
 /** The development stdio principal: reaches the rules the seed's smoke tests test. */
@@ -43,6 +49,8 @@ export interface Runtime {
   readonly store: StateStore;
   readonly logger: PalisadeLogger;
   readonly stdioPrincipal: Principal;
+  /** The policy in force (hot-reloaded); `status()` feeds /readyz and doctor. */
+  readonly policy: PolicyWatcher;
   /** This instance's signed audit chain (`<data dir>/audit/<instance>`). */
   readonly audit: InstanceAudit;
   /** Gateway mode: the upstreams and their pinned catalog (absent without `upstreams`). */
@@ -75,6 +83,10 @@ export interface RuntimeOptions {
    * the demo serves itself. Never set from configuration or environment.
    */
   readonly demoEgress?: { readonly address: '127.0.0.1' | '::1'; readonly port: number };
+  /** How often the policy file is checked for changes. Default 1000 ms. */
+  readonly policyReloadMs?: number;
+  /** Approval TTL and the in-band question's timeout. */
+  readonly approvals?: PolicyGuardOptions['approvals'];
   /** Gateway mode: how often upstreams are re-listed for drift (default 300 s). */
   readonly gatewayRecheckMs?: number;
 }
@@ -102,6 +114,19 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
   const served = applyToolSettings(loaded, local);
   // `hash` redaction keys come from the secrets provider, read on the first call that hashes
   const redactor = dlpRedactor({ logger, hashKey: () => secretsFromConfig(loaded, env).get(DLP_HASH_KEY_SECRET) });
+  // Tools' own rules first, then policy.yaml, then the built-in taint rules; a bad file stops start-up.
+  const watcher = watchPolicy(loaded.policyFile, {
+    toolRules: toolPolicyRules(served), builtins: BUILTIN_RULES, logger,
+    ...(options.policyReloadMs !== undefined && { intervalMs: options.policyReloadMs }),
+  });
+  const policyStage = policyGuard({
+    policy: () => watcher.current(), store, egressAllow: config.egress.allow, env: env['NODE_ENV'] ?? 'development',
+    containsSecret: argsContainSecret,
+    ...(options.approvals && { approvals: options.approvals }),
+  });
+  // A lease outlives the longest handler deadline, so a live call never loses its slot.
+  const leaseMs = Math.max(60_000, ...served.map((t) => (t.timeoutMs ?? 30_000) + 30_000), ...Object.values(config.tools).map((t) => (t.timeout_ms ?? 30_000) + 30_000));
+  const limitStage = limits({ store, entries: loaded.limits, tools: config.tools, leaseMs });
   const stdioPrincipal = config.stdio.principal ?? DEV_PRINCIPAL;
   assertNoWildcardGrants(stdioPrincipal.grants, 'stdio.principal');
   // audit.*: this instance's chain; write tools leave an intent record before they run (fail closed).
@@ -117,6 +142,7 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
     const catalog: MutableToolCatalog = { ...inner, upsert: (tools) => inner.upsert(tools.map(audit.wrap)) };
     palisade = await createPalisade({
       tools: catalog, store, switches, logger, env, stepUp: config.auth.step_up, redactor,
+      stages: { policy: policyStage, limits: limitStage },
       recorders: [audit.recorder, ...(telemetry ? [telemetry.recorder] : []), logRecorder(logger)],
       ...(telemetry && { onStage: telemetry.onStage }),
     });
@@ -124,6 +150,7 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
       ? await openGateway(loaded, { catalog, switches, secrets: secretsFromConfig(loaded, env), logger, ...(options.gatewayRecheckMs !== undefined && { recheckMs: options.gatewayRecheckMs }) })
       : undefined;
   } catch (err) {
+    watcher.close();
     await audit.close();
     await telemetry?.tracing.shutdown();
     throw err;
@@ -134,9 +161,11 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
     store,
     logger,
     stdioPrincipal,
+    policy: watcher,
     audit,
     ...(gateway && { gateway }),
     async close() {
+      watcher.close();
       await gateway?.close();
       await palisade.close();
       await audit.close();
@@ -167,6 +196,9 @@ export function applyToolSettings(loaded: LoadedConfig, tools: readonly Tool[]):
   return tools.map((t) => {
     const s = settings[t.name];
     if (!s) return t;
+    if (s.fail_open === true && t.effect !== 'read') {
+      throw new ConfigError(`${loaded.file ?? '(embedded default)'}: tools.${t.name}.fail_open: only a read tool may fail open`);
+    }
     return Object.freeze({
       ...t,
       ...(s.cost_usd !== undefined && { cost: s.cost_usd }),

@@ -134,20 +134,32 @@ export function createAuthenticator(o: AuthenticatorOptions): Authenticator {
 
   const replayKey = (iss: string, jti: string) => stateKey('jti', iss, jti);
   const replayed = () => fail('AUTH_REPLAY', o.replay === 'session' ? 'token already used on another session' : 'token already used');
+  // A session binding confirmed in the store never changes inside its window, so it is remembered
+  // here: a session already running keeps working through a state store outage.
+  const confirmed = new Map<string, { owner: string; until: number }>();
+  const known = (key: string, owner: string) => { const c = confirmed.get(key); return c !== undefined && c.owner === owner && c.until > now(); };
+  function remember(key: string, owner: string): undefined {
+    if (!owner.startsWith('s:')) return undefined;
+    if (confirmed.size >= 10_000) confirmed.clear();
+    confirmed.set(key, { owner, until: now() + o.replayWindowMs });
+    return undefined;
+  }
 
   /** Session mode: a jti binds to the first session that used it. Single-use: a jti is good once. */
   async function claim(key: string, sessionId: string | undefined): Promise<AuthResult | undefined> {
     const owner = o.replay === 'session' && sessionId !== undefined ? `s:${sessionId}` : `once:${now()}:${Math.random()}`;
-    if (await o.store.setIfAbsent(key, owner, o.replayWindowMs)) return undefined;
-    if (o.replay === 'session' && sessionId !== undefined && (await o.store.get(key)) === owner) return undefined;
+    if (known(key, owner)) return undefined;
+    if (await o.store.setIfAbsent(key, owner, o.replayWindowMs)) return remember(key, owner);
+    if (o.replay === 'session' && sessionId !== undefined && (await o.store.get(key)) === owner) return remember(key, owner);
     return replayed();
   }
 
   /** The replay check without binding: free, or already bound to this very session. */
   async function peek(key: string, sessionId: string | undefined): Promise<AuthResult | undefined> {
+    if (o.replay === 'session' && sessionId !== undefined && known(key, `s:${sessionId}`)) return undefined;
     const held = await o.store.get(key);
     if (held === undefined || held === null) return undefined;
-    if (o.replay === 'session' && sessionId !== undefined && held === `s:${sessionId}`) return undefined;
+    if (o.replay === 'session' && sessionId !== undefined && held === `s:${sessionId}`) return remember(key, held);
     return replayed();
   }
 

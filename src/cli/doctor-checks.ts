@@ -1,5 +1,6 @@
 import type { LoadedConfig } from '../config/load.js';
 import { egressFindings, type Finding } from '../egress/config.js';
+import { limitsFindings } from '../limits/doctor.js';
 import type { CertificateInfo } from '../transport/certs.js';
 
 export type { Finding };
@@ -82,6 +83,7 @@ export function doctorFindings(loaded: LoadedConfig, facts: DoctorFacts): Findin
   else out.push(pass('secrets.provider', `${provider}${facts.production ? '' : ' (not production)'}`));
 
   out.push(...egressFindings(config.egress, { production: facts.production }));
+  out.push(...limitsFindings(loaded, { production: facts.production }));
   return out;
 }
 

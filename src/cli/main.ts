@@ -19,8 +19,11 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   token: async () => (await import('./token.js')).token,
   doctor: async () => (await import('./doctor.js')).doctor,
   kill: async () => (await import('./kill.js')).kill,
+  limits: async () => (await import('./limits.js')).limits,
   catalog: async () => (await import('./catalog.js')).catalog,
   audit: async () => (await import('./audit.js')).audit,
+  policy: async () => (await import('./policy.js')).policy,
+  approve: async () => (await import('./approve.js')).approve,
 };
 
 const USAGE = `usage: palisade <command> [options]
@@ -29,8 +32,12 @@ const USAGE = `usage: palisade <command> [options]
   token [--config FILE] [--host H] [--port P] [--aud URL] [--sub S] [--tenant T] [--region R] [--scope S ...] [--ttl SECONDS]
   doctor [--config FILE]      the operate checklist against the config
   kill read-only on|off | quarantine add|remove TOOL | egress block|unblock DOMAIN
+  limits show [--principal P] [--tenant T] [--json]   current use from the state store
   catalog lock | diff | approve TOOL   gateway mode: pinned, signed upstream tool definitions
-  audit verify [DIR|FILE] [--bundle FILE] [--key PEM] | export --trace ID [--out FILE] | tail`;
+  audit verify [DIR|FILE] [--bundle FILE] [--key PEM] | export --trace ID [--out FILE] | tail
+  policy test POLICY CASES    each case's expected decision (exit 1 on a failure)
+  policy explain --tool T [--policy FILE] [--arg k=v ...] [--tainted]   every rule considered, and why
+  approve ID [--config FILE]  approve a call that answered APPROVAL_REQUIRED (needs approvals.grant)`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

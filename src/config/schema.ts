@@ -11,6 +11,9 @@ export const ToolSettingsSchema = z.strictObject({
   cost_usd: z.number().nonnegative().optional().describe('cost charged against the daily budget per call'),
   timeout_ms: z.number().int().positive().max(600_000).optional().describe('longest the handler may run; then UPSTREAM_ERROR'),
   ticket_pattern: z.string().max(256).optional().describe('flag.set: change ticket format (a regular expression)'),
+  per_row: z.number().nonnegative().optional().describe('cost added per row of the result (its top-level arrays), charged after the call'),
+  per_kb: z.number().nonnegative().optional().describe('cost added per KiB of the result, charged after the call'),
+  fail_open: z.boolean().optional().describe('WARNING: a READ tool runs unlimited while the state store is unreachable; refused on write tools; doctor reports it'),
 });
 
 /**
@@ -40,6 +43,12 @@ const HttpSchema = z.strictObject({
   max_batch: z.number().int().positive().max(1000).default(20),
   headers_timeout_ms: z.number().int().positive().default(10_000),
   request_timeout_ms: z.number().int().positive().default(60_000),
+  max_sessions: z.number().int().positive().max(100_000).default(1000).describe('open MCP sessions this instance holds'),
+  max_sessions_per_principal: z.number().int().positive().max(10_000).default(32).describe('open sessions one subject of one tenant may hold'),
+  max_sessions_per_tenant: z.number().int().positive().max(100_000).optional().describe('open sessions one tenant may hold together (default: a quarter of max_sessions)'),
+  session_idle_ms: z.number().int().positive().default(5 * 60_000).describe('a session idle this long with no open SSE stream is closed'),
+  sse_max_ms: z.number().int().positive().default(5 * 60_000).describe('an SSE GET stream is ended after this long; the client reconnects'),
+  max_connections: z.number().int().positive().max(1_000_000).default(1024).describe('open TCP connections accepted'),
   /** Plain HTTP: only for loopback development behind a TLS-terminating proxy. */
   insecure_http: z.boolean().default(false),
 });
@@ -100,3 +109,4 @@ export const ConfigSchema = z.strictObject({
 
 export type PalisadeConfig = z.output<typeof ConfigSchema>;
 export type PrincipalConfig = z.output<typeof PrincipalSchema>;
+export type ToolSettings = z.output<typeof ToolSettingsSchema>;

@@ -226,7 +226,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     let last: Decision = { allow: true };
     for (const { stage, guard } of table) {
       if (!wanted.has(stage)) continue;
-      if (!RAW_STAGES.has(stage) && (cur as CheckedInvocation).args === undefined) continue; // needs validated args
+      // A stage after schema needs validated args, unless it was asked for by name and can
+      // peek without them (the limits stage's "is this principal over its rate?").
+      if (!RAW_STAGES.has(stage) && (cur as CheckedInvocation).args === undefined && !(o.stages?.includes(stage) && guard.peek)) continue;
       const d = { ...(await runGuard(guard, cur, stage, true)), stage } as Decision;
       if (!d.allow) {
         if (dryRun.has(stage)) continue;

