@@ -29,6 +29,7 @@ import { parsePolicy } from './policy/load.js';
 import { toolPolicyRules } from './policy/tool-rules.js';
 import { schema } from './guards/schema.js';
 import { qualifiedScopes, scopes } from './guards/scopes.js';
+import { stderrLogger } from './reach.js';
 import { createMemoryStore } from './state/memory.js';
 import type { StateStore } from './state/store.js';
 import { createSwitchboard, switchDefaults, type SwitchDefaults, type Switchboard } from './state/switches.js';
@@ -126,7 +127,8 @@ export async function createPalisade(options: PalisadeOptions): Promise<Palisade
     ...(options.recorders && { recorders: options.recorders }),
     ...(options.onStage && { onStage: options.onStage }),
     ...(options.dryRun && { dryRun: options.dryRun }),
-    ...(options.logger && { logger: options.logger }),
+    // Library mode without a logger: faults still reach stderr (never the caller), so a throwing handler is not silent.
+    logger: options.logger ?? stderrLogger,
     ...(options.handlerTimeoutMs !== undefined && { handlerTimeoutMs: options.handlerTimeoutMs }),
   });
 

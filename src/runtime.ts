@@ -12,6 +12,8 @@ import { createMemoryStore } from './state/memory.js';
 import { createRedisStore } from './state/redis.js';
 import { createSqliteStore } from './state/sqlite.js';
 import type { StateStore } from './state/store.js';
+import { writeServerMarker } from './state/marker.js';
+import { PALISADE_VERSION } from './version.js';
 import { createSwitchboard, switchDefaults } from './state/switches.js';
 import type { PalisadeConfig } from './config/schema.js';
 import type { Tool } from './core/tool.js';
@@ -58,7 +60,7 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** The state backend: `state.backend`, or Redis when REDIS_URL is set (DESIGN's contract), else SQLite. */
+/** The state backend: `state.backend`, or Redis when REDIS_URL is set (the documented contract), else SQLite. */
 export function stateBackend(loaded: LoadedConfig, env: NodeJS.ProcessEnv = process.env): 'memory' | 'sqlite' | 'redis' {
   return loaded.config.state.backend ?? (env['REDIS_URL'] ? 'redis' : 'sqlite');
 }
@@ -78,11 +80,6 @@ export async function openStore(loaded: LoadedConfig, env: NodeJS.ProcessEnv = p
 export interface RuntimeOptions {
   readonly logger?: PalisadeLogger;
   readonly env?: NodeJS.ProcessEnv;
-  /**
-   * Demo only (`palisade demo`): lets web.fetchSafe reach one loopback http origin that
-   * the demo serves itself. Never set from configuration or environment.
-   */
-  readonly demoEgress?: { readonly address: '127.0.0.1' | '::1'; readonly port: number };
   /** How often the policy file is checked for changes. Default 1000 ms. */
   readonly policyReloadMs?: number;
   /** Approval TTL and the in-band question's timeout. */
@@ -100,16 +97,7 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
   const reference = config.server.reference_tools ? await createReferenceTools(loaded, env) : { tools: [], close: async () => undefined };
   // One egress client for the server; the block list is read live from the switchboard on every request and hop.
   const egressOptions = egressOptionsFromConfig(config.egress, { blocked: () => switches.current().egressBlock });
-  const demo = options.demoEgress;
-  const egress = createEgressClient(demo
-    ? {
-        ...egressOptions,
-        schemes: [...new Set([...(egressOptions.schemes ?? ['https']), 'http' as const])],
-        ports: [...(egressOptions.ports ?? []), demo.port],
-        testAllowLoopback: [demo.address === '::1' ? '::1/128' : '127.0.0.1/32'],
-      }
-    : egressOptions);
-  if (demo) logger.warn({ demoEgress: demo }, 'DEMO egress allowance: web.fetchSafe may reach this one loopback origin');
+  const egress = createEgressClient(egressOptions);
   const local = config.server.reference_tools ? [...reference.tools, createWebFetchTool({ egress, maxTextChars: config.egress.max_text_chars })] : [];
   const served = applyToolSettings(loaded, local);
   // `hash` redaction keys come from the secrets provider, read on the first call that hashes
@@ -155,6 +143,8 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
     await telemetry?.tracing.shutdown();
     throw err;
   }
+  // Tells `palisade kill` that a server uses this store, and which tools it serves.
+  await writeServerMarker(store, { version: PALISADE_VERSION, startedAt: new Date().toISOString(), tools: palisade.catalog.list().map((t) => t.name).sort() });
   return {
     loaded,
     palisade,

@@ -9,6 +9,7 @@ import { ConfigError } from '../core/errors.js';
 import type { SecretsProvider } from '../secrets/index.js';
 import type { StateStore } from '../state/store.js';
 import { loadOrCreateDevIssuer } from './dev-issuer.js';
+import { logRefusals, type AuthLogger } from './refusal-log.js';
 import { createAuthenticator, type Authenticator, type TrustedIssuer } from './verify.js';
 
 export { createAuthenticator, type AuthResult, type Authenticator, type AuthenticatorOptions, type ProtectedResourceMetadata, type TrustedIssuer } from './verify.js';
@@ -30,6 +31,8 @@ export interface AuthDeps {
   readonly scopesSupported: string[];
   readonly now?: () => number;
   readonly env?: NodeJS.ProcessEnv;
+  /** When set, every refused token is logged with the audience this server expects (never sent to the caller). */
+  readonly logger?: AuthLogger;
 }
 
 /**
@@ -72,7 +75,7 @@ export async function authenticatorFromConfig(loaded: LoadedConfig, deps: AuthDe
   if (hsSecret && hsSecret.length < 32) throw new ConfigError(`${where}: auth.hs_secret: the HS256 key must be at least 32 bytes`);
   const algorithms = config.auth.algorithms.filter((a) => a !== 'HS256');
   try {
-    return createAuthenticator({
+    const auth = createAuthenticator({
       resource: deps.resource,
       issuers,
       algorithms,
@@ -88,6 +91,7 @@ export async function authenticatorFromConfig(loaded: LoadedConfig, deps: AuthDe
       resourceName: config.server.name,
       ...(deps.now && { now: deps.now }),
     });
+    return deps.logger ? logRefusals(auth, deps.logger, deps.resource) : auth;
   } catch (err) {
     throw new ConfigError(`${where}: auth.algorithms: ${(err as Error).message}`);
   }

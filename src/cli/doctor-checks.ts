@@ -2,6 +2,7 @@ import type { LoadedConfig } from '../config/load.js';
 import { egressFindings, type Finding } from '../egress/config.js';
 import { limitsFindings } from '../limits/doctor.js';
 import type { CertificateInfo } from '../transport/certs.js';
+import { fixHint } from './doctor-hints.js';
 
 export type { Finding };
 
@@ -87,7 +88,7 @@ export function doctorFindings(loaded: LoadedConfig, facts: DoctorFacts): Findin
   return out;
 }
 
-/** `PASS <check>: <reason>` / `FAIL <check>: <reason>`, one line each. */
+/** `PASS <check>: <reason>` / `FAIL <check>: <reason>` followed by `  fix: <how>`. */
 export function formatFindings(findings: readonly Finding[]): string {
-  return findings.map((f) => `${f.ok ? 'PASS' : 'FAIL'} ${f.check}: ${f.reason}`).join('\n');
+  return findings.map((f) => (f.ok ? `PASS ${f.check}: ${f.reason}` : `FAIL ${f.check}: ${f.reason}\n  fix: ${fixHint(f.check)}`)).join('\n');
 }

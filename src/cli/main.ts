@@ -1,4 +1,6 @@
 import { ConfigError } from '../core/errors.js';
+import { PALISADE_VERSION } from '../version.js';
+import { HELP, USAGE } from './help.js';
 
 /** Exit codes of the command-line contract. */
 export const EXIT = { OK: 0, CHECK_FAILED: 1, USAGE: 2 } as const;
@@ -19,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   token: async () => (await import('./token.js')).token,
   doctor: async () => (await import('./doctor.js')).doctor,
   kill: async () => (await import('./kill.js')).kill,
+  init: async () => (await import('./init.js')).init,
   limits: async () => (await import('./limits.js')).limits,
   catalog: async () => (await import('./catalog.js')).catalog,
   audit: async () => (await import('./audit.js')).audit,
@@ -26,23 +29,23 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   approve: async () => (await import('./approve.js')).approve,
 };
 
-const USAGE = `usage: palisade <command> [options]
-  serve [--stdio | --http] [--config FILE] [--host H] [--port P]
-  demo                        run the seed's smoke tests through a real MCP client
-  token [--config FILE] [--host H] [--port P] [--aud URL] [--sub S] [--tenant T] [--region R] [--scope S ...] [--ttl SECONDS]
-  doctor [--config FILE]      the operate checklist against the config
-  kill read-only on|off | quarantine add|remove TOOL | egress block|unblock DOMAIN
-  limits show [--principal P] [--tenant T] [--json]   current use from the state store
-  catalog lock | diff | approve TOOL   gateway mode: pinned, signed upstream tool definitions
-  audit verify [DIR|FILE] [--bundle FILE] [--key PEM] | export --trace ID [--out FILE] | tail
-  policy test POLICY CASES    each case's expected decision (exit 1 on a failure)
-  policy explain --tool T [--policy FILE] [--arg k=v ...] [--tainted]   every rule considered, and why
-  approve ID [--config FILE]  approve a call that answered APPROVAL_REQUIRED (needs approvals.grant)`;
+/** True when the user asked for help anywhere before a `--` terminator. */
+function wantsHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(`${PALISADE_VERSION}\n`);
+    return EXIT.OK;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stderr.write(`${USAGE}\n`);
+    // `palisade help kill` is `palisade kill --help`.
+    const topic = name === 'help' ? rest[0] : undefined;
+    if (topic !== undefined && HELP[topic]) { process.stdout.write(HELP[topic]); return EXIT.OK; }
+    (name === undefined ? process.stderr : process.stdout).write(USAGE);
     return name === undefined ? EXIT.USAGE : EXIT.OK;
   }
   const load = COMMANDS[name];
@@ -50,6 +53,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`palisade: unknown command "${name.slice(0, 40)}"; see palisade --help\n`);
     return EXIT.USAGE;
   }
+  // Help and version are answered here, before a command parses its flags or touches any state.
+  if (wantsHelp(rest)) { process.stdout.write(HELP[name] ?? USAGE); return EXIT.OK; }
+  if (rest[0] === '--version') { process.stdout.write(`${PALISADE_VERSION}\n`); return EXIT.OK; }
   try {
     return await (await load())(rest);
   } catch (err) {

@@ -5,6 +5,7 @@ import { DEV_PRINCIPAL, createRuntime, type Runtime } from '../runtime.js';
 import { policyReadiness } from '../policy/watch.js';
 import { staticAuthenticator, type EdgeAuthenticator } from '../transport/http-auth.js';
 import { devCertPaths } from '../transport/certs.js';
+import { banner } from './banner.js';
 import { startHttpServer } from '../transport/http.js';
 import { createSessionRegistry } from '../state/sessions.js';
 import { edgeSettingsFromConfig } from '../transport/http-options.js';
@@ -41,20 +42,31 @@ export async function serveHttp(loaded: LoadedConfig, overrides: { host?: string
       ...(runtime.store.kind === 'redis' && { sharedSessions: createSessionRegistry(runtime.store, { idleMs: 30 * 60_000 }) }),
       authenticator: async (resource) => {
         if (loaded.config.auth.mode === 'none') return staticAuthenticator(runtime.stdioPrincipal, resource);
-        if (loaded.development) {
+        // Whenever the development issuer is the one in force (no issuers, not production), print tokens from it.
+        if (loaded.config.auth.issuers.length === 0 && process.env['NODE_ENV'] !== 'production') {
           const issuer = await loadOrCreateDevIssuer(loaded.dataDir);
           mint = (audience) => issuer.mint({ sub: DEV_PRINCIPAL.id, tenant: DEV_PRINCIPAL.tenant, region: DEV_PRINCIPAL.region, scopes: [...DEV_PRINCIPAL.grants], ttlSeconds: 600, audience });
         }
-        return authenticatorFromConfig(loaded, { store: runtime.store, secrets, resource, scopesSupported: scopesSupported(runtime) });
+        return authenticatorFromConfig(loaded, { store: runtime.store, secrets, resource, scopesSupported: scopesSupported(runtime), logger });
       },
     });
   } catch (err) {
     await runtime.close().catch(() => undefined);
     throw err;
   }
-  const devToken = mint ? await mint(edge.resource) : undefined;
+  // One token per printed example: a token binds to the first session that uses it.
+  const tokens = mint ? { curl: await mint(edge.resource), example: await mint(edge.resource) } : undefined;
   logger.info({ url: edge.url, resource: edge.resource, mtls: settings.tls?.mtls ?? false, dataDir: loaded.dataDir }, 'palisade serving MCP over Streamable HTTP');
-  process.stderr.write(banner(edge.url, settings.notes, devToken, settings.devCert ? devCertPaths(loaded.dataDir).cert : undefined, loaded.config.auth.mode));
+  process.stderr.write(banner({
+    url: edge.url,
+    notes: settings.notes,
+    ...(tokens && { tokens }),
+    ...(settings.devCert && { caFile: devCertPaths(loaded.dataDir).cert }),
+    mode: loaded.config.auth.mode,
+    port: new URL(edge.url).port ? Number(new URL(edge.url).port) : settings.port,
+    ...(overrides.host !== undefined && { host: overrides.host }),
+    ...(loaded.file !== undefined && { configFile: loaded.file }),
+  }));
 
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -69,36 +81,4 @@ export async function serveHttp(loaded: LoadedConfig, overrides: { host?: string
     process.once('SIGINT', () => { void stop(); });
     process.once('SIGTERM', () => { void stop(); });
   });
-}
-
-function banner(url: string, notes: readonly string[], token: string | undefined, caFile: string | undefined, mode: string): string {
-  const lines = [`palisade: serving MCP at ${url}`, ...notes.map((n) => `  note: ${n}`)];
-  if (token) {
-    const ca = caFile ? `--cacert ${caFile} ` : '';
-    lines.push(
-      '',
-      `Development token (sub ${DEV_PRINCIPAL.id}, tenant ${DEV_PRINCIPAL.tenant}, 10 minutes; one token opens one session, mint more with \`npx palisade token\`):`,
-      `  export PALISADE_TOKEN=${token}`,
-      '',
-      'Try it with curl:',
-      `  curl -sS ${ca}${url} \\`,
-      `    -H "Authorization: Bearer $PALISADE_TOKEN" \\`,
-      `    -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \\`,
-      `    -d '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"curl","version":"0"}}}'`,
-      '',
-      `Or from TypeScript (run with NODE_EXTRA_CA_CERTS=${caFile ?? '<your CA file>'} so Node trusts the certificate):`,
-      `  import { Client } from '@modelcontextprotocol/sdk/client/index.js';`,
-      `  import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';`,
-      `  const transport = new StreamableHTTPClientTransport(new URL('${url}'),`,
-      `    { requestInit: { headers: { Authorization: \`Bearer \${process.env.PALISADE_TOKEN}\` } } });`,
-      `  const client = new Client({ name: 'my-agent', version: '1.0.0' });`,
-      `  await client.connect(transport);`,
-      `  console.log(await client.listTools());`,
-    );
-  } else if (mode === 'none') {
-    lines.push('  auth.mode none: every request acts as the configured stdio principal (development only)');
-  } else {
-    lines.push('  clients need a bearer JWT from a configured issuer, with aud = the URL above');
-  }
-  return `${lines.join('\n')}\n`;
 }

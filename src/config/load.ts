@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
+import { excerpt, lineColOf } from './excerpt.js';
 import { BaselineSchema, type Baseline } from './baseline.js';
 import { LimitsFileSchema, type LimitsEntry } from './limits.js';
 import { ConfigSchema, type PalisadeConfig } from './schema.js';
@@ -73,11 +74,33 @@ export function readStructured(file: string): unknown {
   } catch (err) {
     throw new ConfigError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  const json = file.endsWith('.json');
   try {
-    return file.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 });
+    return json ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 });
   } catch (err) {
-    throw new ConfigError(`${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
+    throw new ConfigError(`${file}: not valid ${json ? 'JSON' : 'YAML'}${parseErrorDetail(text, err, json)}`);
   }
+}
+
+/** ` at line L, column C: reason` plus the offending line with a caret under the column. */
+function parseErrorDetail(text: string, err: unknown, json: boolean): string {
+  const message = err instanceof Error ? err.message : String(err);
+  let pos: { line: number; col: number } | undefined;
+  if (!json) {
+    const lp = (err as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+    if (lp) pos = { line: lp.line, col: lp.col };
+  } else {
+    // Node 20: "... in JSON at position N"; newer Nodes also say "(line L column C)".
+    const m = /line (\d+) column (\d+)/.exec(message) ?? undefined;
+    const p = /at position (\d+)/.exec(message);
+    if (m) pos = { line: Number(m[1]), col: Number(m[2]) };
+    else if (p) pos = lineColOf(text, Number(p[1]));
+  }
+  // The parser's first sentence, without its own (cut-off) excerpt and without echoing JSON text.
+  const reason = json ? 'unexpected token or end of input' : message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  if (!pos) return `: ${reason}`;
+  const shown = excerpt(text, pos.line, pos.col);
+  return ` at line ${pos.line}, column ${pos.col}: ${reason}${shown ? `\n${shown}` : ''}`;
 }
 
 export function validate<S extends z.ZodType>(schema: S, value: unknown, file: string): z.output<S> {

@@ -8,8 +8,8 @@ export type EgressConfig = PalisadeConfig['egress'];
 
 /**
  * Client options from the `egress:` section of palisade.yaml plus the live
- * block list. The test/demo loopback allowance is deliberately not reachable
- * from configuration: a caller that needs it (the demo) adds it in code.
+ * block list. `allow_addresses` is the only way past the address rules, and it
+ * opens exactly the CIDRs it names (`palisade demo` uses it for its loopback page).
  */
 export function egressOptionsFromConfig(cfg: EgressConfig, deps: Pick<EgressOptions, 'blocked' | 'resolver'> = {}): EgressOptions {
   cfg.allow.forEach((a, i) => {

@@ -14,6 +14,9 @@ import type { ClientChannel, ElicitAnswer, ElicitRequest } from '../core/invocat
 import type { Principal } from '../core/principal.js';
 import type { Tool } from '../core/tool.js';
 import type { Palisade } from '../palisade.js';
+import { mayReach } from '../core/tool.js';
+import { stderrWarn, warnReach, type Warn } from '../reach.js';
+import { PALISADE_VERSION } from '../version.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { wireFilter } from './wire-filter.js';
 
@@ -30,11 +33,16 @@ export interface McpServerOptions {
   /** Session id for transports without one of their own (stdio: one per process). */
   readonly sessionId?: string;
   readonly instructions?: string;
+  /**
+   * Where configuration warnings go (a grant that opens no tool, tools nobody can see).
+   * Default: stderr. Pass your logger's `warn` (pino fits).
+   */
+  readonly warn?: Warn;
   /** W3C `traceparent` of the carrying request (HTTP header), used when `_meta` has none. */
   readonly traceparent?: (extra: Extra) => string | undefined;
 }
 
-export const PALISADE_VERSION = '0.1.0';
+export { PALISADE_VERSION } from '../version.js';
 
 /**
  * An official SDK `Server` whose tools/list and tools/call go through Palisade.
@@ -56,9 +64,25 @@ export function createMcpServer(palisade: Palisade, options: McpServerOptions): 
     return p;
   };
 
-  server.setRequestHandler(ListToolsRequestSchema, async (_req, extra) => ({
-    tools: palisade.visibleTools(who(extra)).map(describe),
-  }));
+  // At start: a fixed principal (stdio, library mode) is judged now, so a typo in a grant is
+  // reported before the first empty tools/list. A per-request principal (HTTP) gives undefined here.
+  const warn = options.warn ?? stderrWarn;
+  let fixed: Principal | undefined;
+  try { fixed = options.principal({} as Extra); } catch { fixed = undefined; }
+  if (fixed) warnReach(palisade.catalog.list(), [fixed], warn);
+  const warned = new Set<string>(fixed ? [fixed.id] : []);
+
+  server.setRequestHandler(ListToolsRequestSchema, async (_req, extra) => {
+    const principal = who(extra);
+    const visible = palisade.visibleTools(principal);
+    if (!warned.has(principal.id) && warned.size < 1000) {
+      warned.add(principal.id);
+      // Only a principal that reaches nothing is worth a line (step-up lists every tool, so judge reach itself).
+      const tools = palisade.catalog.list();
+      if (!tools.some((t) => mayReach(principal, t))) warnReach(tools, [principal], warn);
+    }
+    return { tools: visible.map(describe) };
+  });
 
   // A loose outer schema: the SDK's own tools/call check then answers a malformed
   // request with -32602 Invalid params, instead of the -32603 Internal error that a

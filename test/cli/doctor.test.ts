@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { doctorFindings, formatFindings } from '../../src/cli/doctor-checks.js';
+import { FIX_HINTS } from '../../src/cli/doctor-hints.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createCertificate, inspectCertificate } from '../../src/transport/certs.js';
 
@@ -34,7 +35,7 @@ function run(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [BIN, 'doctor', ...args], { encoding: 'utf8', env: { ...process.env, PALISADE_DATA_DIR: dataDir, NODE_ENV: '', ...env }, timeout: 20_000 });
 }
 
-const lines = (out: string) => Object.fromEntries(out.trim().split('\n').map((l) => {
+const lines = (out: string) => Object.fromEntries(out.trim().split('\n').filter((l) => !l.startsWith('  fix: ')).map((l) => {
   const m = /^(PASS|FAIL) ([a-z_.]+): (.+)$/.exec(l);
   expect(m, l).not.toBeNull();
   return [m![2], { verdict: m![1], reason: m![3] }];
@@ -107,6 +108,24 @@ describe('palisade doctor', () => {
     expect(verdict(soon.cert)?.reason).toMatch(/expires in 9 days/);
     expect(verdict(selfSigned.cert)?.ok).toBe(true);
     expect(verdict(selfSigned.cert, true)?.ok).toBe(false);
-    expect(formatFindings([{ check: 'a.b', ok: false, reason: 'r' }])).toBe('FAIL a.b: r');
+    expect(formatFindings([{ check: 'a.b', ok: false, reason: 'r' }])).toBe('FAIL a.b: r\n  fix: see docs/config.md for the keys this check reads');
+    expect(formatFindings([{ check: 'a.b', ok: true, reason: 'r' }])).toBe('PASS a.b: r');
+  });
+
+  it('issue 9: every FAIL line is followed by a fix hint, and every check that can fail has its own', async () => {
+    const r = run([]);
+    const out = r.stdout.trim().split('\n');
+    const fails = out.map((l, i) => [l, out[i + 1]] as const).filter(([l]) => l.startsWith('FAIL '));
+    expect(fails.length).toBeGreaterThan(0);
+    for (const [, next] of fails) expect(next).toMatch(/^  fix: \S/);
+    // Every check name doctor can print (with and without a certificate) has its own hint.
+    const { file } = await goodSetup();
+    const cert = await createCertificate({ commonName: 'x', days: 60 });
+    const checks = [
+      ...doctorFindings(loadConfig({ env: {} }), { production: true, cert: undefined }),
+      ...doctorFindings(loadConfig({ file, env: {} }), { production: true, cert: { file: 'c.pem', development: false, info: inspectCertificate(cert.cert) } }),
+    ].map((f) => f.check);
+    expect(checks).toContain('tls.cert_rotation');
+    for (const c of new Set(checks)) expect(FIX_HINTS[c], c).toMatch(/\S/);
   });
 });

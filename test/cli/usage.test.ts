@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 
 const BIN = new URL('../../bin/palisade.js', import.meta.url).pathname;
@@ -38,6 +39,11 @@ describe('CLI contract', () => {
   it('kill: switches round-trip through the data directory; bad usage exits 2', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pal-cli-kill-'));
     const env = { PALISADE_DATA_DIR: dataDir };
+    // kill only writes where a server has run (issue 9): leave a server's marker first.
+    const store = new Database(join(dataDir, 'state.db'));
+    store.exec('CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER); CREATE TABLE bus (id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, message TEXT NOT NULL, at INTEGER NOT NULL)');
+    store.prepare('INSERT INTO kv (key, value) VALUES (?, ?)').run('meta:server', JSON.stringify({ version: '0', startedAt: 'x', tools: ['orders.export'] }));
+    store.close();
     const on = spawnSync(process.execPath, [BIN, 'kill', 'quarantine', 'add', 'orders.export'], { encoding: 'utf8', env: { ...process.env, ...env } });
     expect(on.status).toBe(0);
     expect(on.stdout).toContain('quarantined: orders.export');

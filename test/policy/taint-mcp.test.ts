@@ -20,7 +20,7 @@ const write = () => ({ name: 'checkout_v2', env: 'staging', rolloutPct: 50, idem
 
 describe('session taint through a real MCP client', () => {
   it('fetching untrusted content, then writing in the same session, needs approval; a fresh session does not', async () => {
-    const { runtime } = await policyRuntime({ options: { demoEgress: { address: '127.0.0.1', port } } });
+    const { runtime } = await policyRuntime({ config: `state: { backend: memory }\negress: { schemes: [https, http], ports: [443, ${port}], allow_addresses: [127.0.0.1/32] }\n` });
     cleanup.push(() => runtime.close());
     const sid = crypto.randomUUID();
     const c = await connect(runtime, { sessionId: sid });
@@ -41,8 +41,7 @@ describe('session taint through a real MCP client', () => {
   it('a tainted session may not reach a domain off the allow-list (EGRESS_DENIED), an untainted one reaches the egress client', async () => {
     const { runtime } = await policyRuntime({
       policy: '- { rule: noop, when: { tool: none }, decision: allow }\n',
-      config: 'state: { backend: memory }\negress: { allow: ["127.0.0.1"] }\n',
-      options: { demoEgress: { address: '127.0.0.1', port } },
+      config: `state: { backend: memory }\negress: { schemes: [https, http], ports: [443, ${port}], allow_addresses: [127.0.0.1/32], allow: ["127.0.0.1"] }\n`,
     });
     cleanup.push(() => runtime.close());
     const c = await connect(runtime);
@@ -57,7 +56,7 @@ describe('session taint through a real MCP client', () => {
   it.runIf(REDIS_URL !== undefined)('taint is shared by a second instance on the same Redis', async () => {
     const config = `state: { backend: redis, redis_prefix: "pol-${crypto.randomUUID()}:" }\n`;
     const env = { REDIS_URL: REDIS_URL! };
-    const a = await policyRuntime({ config, env, options: { demoEgress: { address: '127.0.0.1', port } } });
+    const a = await policyRuntime({ config: `${config}egress: { schemes: [https, http], ports: [443, ${port}], allow_addresses: [127.0.0.1/32] }\n`, env });
     const b = await policyRuntime({ config, env });
     cleanup.push(() => a.runtime.close(), () => b.runtime.close());
     const sid = crypto.randomUUID();
