@@ -1,75 +1,75 @@
 /**
- * Benchmarks (not tests): the bare SDK against Palisade in the same run, over the
- * SDK's InMemoryTransport, plus each guard's own cost. `npm run bench`.
+ * `npm run bench`: Palisade side by side with the bare official SDK, in one run.
+ *   1. in process (InMemoryTransport): read (50 rows) and write, calls/s and p50/p99;
+ *   2. HTTPS with a bearer token, load from a separate process at 1, 16, 64 clients,
+ *      against the bare SDK at its fastest (session mode, JSON answers), its SSE mode
+ *      and its stateless pattern;
+ *   3. per-stage costs, and the edge's token check;
+ *   4. the other benchmark scripts, when present (bench/dlp.ts, policy.ts, limits.ts, audit.ts).
+ * Results: bench/results.json (key `sideBySide`; other scripts merge their own keys),
+ * and the tables in BENCHMARKS.md. A benchmark, not a test: nothing here asserts.
+ *
+ * Knobs (env): BENCH_ROUNDS (3), BENCH_N (1500 calls per in-process round), BENCH_DUR_MS (1500),
+ * BENCH_WARM_MS (500), BENCH_CLIENTS (1,16,64), BENCH_ONLY (inprocess,https,stages,others).
  */
-import { performance } from 'node:perf_hooks';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { z } from 'zod';
-import { defineTool } from '../src/core/define.js';
-import { createPalisade } from '../src/palisade.js';
-import { createSqliteStore } from '../src/state/sqlite.js';
-import { createMcpServer } from '../src/transport/mcp.js';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { runHttp } from './http.js';
+import { runInProcess } from './inprocess.js';
+import { machine } from './lib/machine.js';
+import { othersTable, tables, writeBenchmarksMd, type SideBySide } from './lib/report.js';
+import { mergeResults, readResults } from './lib/results.js';
+import { runStages } from './stages.js';
 
-const N = Number(process.env['BENCH_N'] ?? 3000);
-const principal = { id: 'agent:bench', type: 'agent', tenant: 'acme', region: 'eu-west', grants: ['bench.read', 'bench.write:dev'] };
-const shape = { message: z.string().max(200), times: z.number().int().min(1).max(3) };
-const handler = async ({ message, times }: { message: string; times: number }) => ({ echoed: Array(times).fill(message).join(' ') });
-
-async function linked(server: { connect(t: InMemoryTransport): Promise<void> }) {
-  const [ct, st] = InMemoryTransport.createLinkedPair();
-  await server.connect(st);
-  const client = new Client({ name: 'bench', version: '0' });
-  await client.connect(ct);
-  return client;
-}
-
-async function time(label: string, n: number, fn: (i: number) => Promise<unknown>) {
-  for (let i = 0; i < Math.min(200, n); i++) await fn(i); // warm-up
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) await fn(i);
-  const us = ((performance.now() - t0) * 1000) / n;
-  console.log(`${label.padEnd(44)} ${us.toFixed(1).padStart(8)} µs/call`);
-  return us;
-}
+const env = process.env;
+const num = (k: string, d: number) => (env[k] !== undefined && Number.isFinite(Number(env[k])) ? Number(env[k]) : d);
+const settings = {
+  rounds: num('BENCH_ROUNDS', 3),
+  n: num('BENCH_N', 1500),
+  durMs: num('BENCH_DUR_MS', 1500),
+  warmMs: num('BENCH_WARM_MS', 500),
+  clients: (env['BENCH_CLIENTS'] ?? '1,16,64').split(',').map(Number).filter((x) => x > 0),
+};
+const only = new Set((env['BENCH_ONLY'] ?? 'inprocess,https,stages,others').split(','));
+const log = (s: string) => process.stderr.write(`${s}\n`);
+const OTHERS = ['dlp', 'policy', 'limits', 'audit'];
 
 async function main() {
-  const bare = new McpServer({ name: 'bare', version: '0' });
-  bare.registerTool('bench.echo', { description: 'echo', inputSchema: z.strictObject(shape) }, async (args) => {
-    const r = await handler(args);
-    return { content: [{ type: 'text', text: JSON.stringify(r) }], structuredContent: r };
-  });
-  const bareClient = await linked(bare);
-
-  const echo = defineTool({ name: 'bench.echo', description: 'echo', effect: 'read', scope: 'bench.read', input: shape, handler });
-  const write = defineTool({ name: 'bench.write', description: 'write', effect: 'write', scope: 'bench.write:{env}', input: { env: z.enum(['dev']), v: z.number() }, handler: async ({ v }) => ({ v }) });
-  const palisade = await createPalisade({ tools: [echo, write], env: {} });
-  const palClient = await linked(createMcpServer(palisade, { principal: () => principal, sessionId: 'bench' }));
-  const sqlite = await createPalisade({ tools: [echo, write], env: {}, store: createSqliteStore({ file: ':memory:' }) });
-
-  const args = { message: 'hello', times: 2 };
-  console.log(`N=${N} calls each, Node ${process.version}`);
-  const b = await time('bare SDK McpServer (InMemoryTransport)', N, () => bareClient.callTool({ name: 'bench.echo', arguments: args }));
-  const p = await time('Palisade read (InMemoryTransport)', N, () => palClient.callTool({ name: 'bench.echo', arguments: args }));
-  console.log(`ratio Palisade/bare (read, same run): ${(p / b).toFixed(2)}x`);
-  await time('Palisade write + idempotency, memory store', N, () => palClient.callTool({ name: 'bench.write', arguments: { env: 'dev', v: 1, idemKey: crypto.randomUUID() } }));
-  await time('Palisade write + idempotency, sqlite (direct call)', N, () => sqlite.call(principal, 'bench.write', { env: 'dev', v: 1, idemKey: crypto.randomUUID() }));
-  await time('Palisade idempotent replay (direct call)', N, () => palisade.call(principal, 'bench.write', { env: 'dev', v: 1, idemKey: '6f1c1d7e-5d9c-4f5a-9a59-1f1f1f1f1f1f' }));
-
-  console.log('\nper stage (from the pipeline\'s onStage observer, in-process):');
-  const totals = new Map<string, { ms: number; n: number }>();
-  const observed = await createPalisade({
-    tools: [echo, write], env: {},
-    onStage: (e) => { const t = totals.get(e.stage) ?? { ms: 0, n: 0 }; t.ms += e.durationMs; t.n += 1; totals.set(e.stage, t); },
-  });
-  for (let i = 0; i < N; i++) {
-    await observed.call(principal, 'bench.echo', args);
-    await observed.call(principal, 'bench.write', { env: 'dev', v: 1, idemKey: crypto.randomUUID() });
+  const started = Date.now();
+  const knobs = Object.keys(env).filter((k) => k.startsWith('BENCH_')).sort().map((k) => `${k}=${env[k]} `).join('');
+  const r: SideBySide = {
+    machine: { ...machine(), loadavg: loadavg().map((x) => x.toFixed(1)).join(' ') },
+    command: `${knobs}npm run bench`,
+    at: new Date().toISOString(),
+    settings,
+  };
+  if (only.has('inprocess')) {
+    log('in process ...');
+    r.inProcess = await runInProcess({ rounds: Math.max(settings.rounds, 5), n: settings.n, log });
   }
-  for (const [stage, t] of totals) console.log(`  ${stage.padEnd(18)} ${((t.ms / t.n) * 1000).toFixed(2)} µs/call`);
-  await bareClient.close();
-  await palClient.close();
+  if (only.has('https')) {
+    log('HTTPS ...');
+    r.https = await runHttp({ rounds: settings.rounds, clients: settings.clients, warmMs: settings.warmMs, durMs: settings.durMs, log });
+  }
+  if (only.has('stages')) {
+    log('per stage ...');
+    r.stages = await runStages({ n: settings.n * 2 });
+  }
+  mergeResults({ sideBySide: r });
+  if (only.has('others')) {
+    for (const name of OTHERS) {
+      const file = new URL(`./${name}.ts`, import.meta.url).pathname;
+      if (!existsSync(file)) continue;
+      log(`bench/${name}.ts ...`);
+      const p = spawnSync(process.execPath, ['--import', 'tsx', file], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 120_000 });
+      if (p.status !== 0) log(`  bench/${name}.ts failed (exit ${p.status ?? p.signal}); its figures are not updated`);
+    }
+  }
+  const generated = [tables(r), othersTable(readResults(), ['sideBySide', 'beforeFastPath'])].filter(Boolean).join('\n');
+  writeBenchmarksMd(new URL('../BENCHMARKS.md', import.meta.url).pathname, generated);
+  process.stdout.write(`${generated}\n`);
+  log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; bench/results.json and BENCHMARKS.md updated`);
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+main().then(() => process.exit(0), (err: unknown) => { console.error(err); process.exit(1); });

@@ -164,6 +164,7 @@ export function createAuthenticator(o: AuthenticatorOptions): Authenticator {
   }
 
   return {
+    sessionBound: o.replay === 'session',
     async authenticate(authorization, context) {
       // No header, another scheme, or "Bearer" with nothing after it: no bearer token was sent.
       const [scheme, token, ...rest] = (authorization ?? '').trim().split(/[ ]+/);

@@ -28,4 +28,11 @@ export interface Authenticator {
   /** Binds the jti of a token this authenticator just accepted to a session that now exists; absent: nothing to bind. */
   bind?(accepted: Extract<AuthResult, { ok: true }>, sessionId: string): Promise<AuthResult>;
   metadata(): ProtectedResourceMetadata;
+  /**
+   * True when a token accepted on a session stays acceptable on that session until it
+   * expires (jti replay mode `session`): the HTTP edge may then keep the verdict with the
+   * session instead of verifying the same token on every request. Absent or false (e.g.
+   * `single-use`): every request is verified in full.
+   */
+  readonly sessionBound?: boolean;
 }

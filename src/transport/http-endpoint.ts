@@ -13,6 +13,8 @@ import { createMcpServer } from './mcp.js';
 import { guardErrorAnswers } from './wire-http.js';
 import type { SessionRegistry } from '../state/sessions.js';
 import { reviveSession } from './session-revive.js';
+import { answerPerCall } from './http-answer-mode.js';
+import { cacheToken, cachedVerdict } from './http-token-cache.js';
 
 /** How the endpoint answers a refusal: the server sends it and hands it to the recorders. */
 export type Reject = (res: ServerResponse, refusal: Refusal, who?: { principal?: Principal; tool?: string }) => void;
@@ -58,12 +60,14 @@ export function createMcpEndpoint(o: EndpointOptions) {
     if (Array.isArray(header) || (header !== undefined && !SESSION_ID.test(header))) {
       return reject(res, refuse('INVALID_REQUEST', 'bad Mcp-Session-Id header'));
     }
-    const authz = req.headers.authorization;
+    const authz = typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined;
+    // A token already verified and bound on this session is not verified again until it expires.
+    const known = header !== undefined && o.auth.sessionBound === true ? cachedVerdict(sessions.peek(header)?.token, authz, Date.now()) : undefined;
     let early: Awaited<ReturnType<EdgeAuthenticator['authenticate']>> | undefined;
     if (method === 'POST' && header !== undefined) {
       // Inside a session the token is judged from the headers alone, so a principal over its
       // rate is answered 429 before its body is read (the limits stage decides, by peeking).
-      early = await o.auth.authenticate(typeof authz === 'string' ? authz : undefined, { sessionId: header, bind: false });
+      early = known ?? (await o.auth.authenticate(authz, { sessionId: header, bind: false }));
       if (!early.ok) return reject(res, authRefusal(early, o.metadataUrl));
       const over = await rateRefusal(early.principal);
       if (over) return reject(res, over, { principal: early.principal });
@@ -83,7 +87,7 @@ export function createMcpEndpoint(o: EndpointOptions) {
     }
     const opening = header === undefined && parsed?.isInitialize === true;
     // Judged, not bound: the jti binds to a session only once one exists (issue 8 item 2).
-    const who = early ?? await o.auth.authenticate(typeof authz === 'string' ? authz : undefined, { sessionId: header, bind: false });
+    const who = early ?? known ?? (await o.auth.authenticate(authz, { sessionId: header, bind: false }));
     if (!who.ok) return reject(res, authRefusal(who, o.metadataUrl));
     const principal = who.principal;
     if (bodyRefusal) return reject(res, bodyRefusal, { principal });
@@ -114,8 +118,9 @@ export function createMcpEndpoint(o: EndpointOptions) {
     }
     const newId = session ? undefined : randomUUID();
     if (session) {
-      const bound = o.auth.bind ? await o.auth.bind(who, session.id) : who;
+      const bound = known ?? (o.auth.bind ? await o.auth.bind(who, session.id) : who);
       if (!bound.ok) return reject(res, authRefusal(bound, o.metadataUrl), { principal });
+      if (!known) remember(session, authz, who);
     } else {
       const admitted = await sessions.admit(owner);
       if (!admitted.ok) return reject(res, refuse('CONCURRENCY_LIMITED', TOO_MANY[admitted.scope], { headers: { 'Retry-After': '60' } }), { principal });
@@ -143,6 +148,13 @@ export function createMcpEndpoint(o: EndpointOptions) {
     if (method === 'GET') holdStream(opened, res);
     await opened.transport.handleRequest(withAuth as Parameters<StreamableHTTPServerTransport['handleRequest']>[0], res, parsed?.value);
     if (!session && !sessions.has(opened.id)) await sessions.close(opened);
+    // A new session is in the table only once its token was bound to it.
+    else if (!session && override === undefined) remember(opened, authz, who);
+  }
+
+  /** Keeps a verdict with its session when the authenticator says the jti binding makes that safe. */
+  function remember(session: HttpSession, authz: string | undefined, who: Extract<Awaited<ReturnType<EdgeAuthenticator['authenticate']>>, { ok: true }>): void {
+    if (o.auth.sessionBound === true && authz !== undefined) session.token = cacheToken(authz, who);
   }
 
   /** An SSE GET stream keeps its session in use while open, and is ended after `sseMaxMs` (the client reconnects). */
@@ -233,6 +245,7 @@ export function createMcpEndpoint(o: EndpointOptions) {
       }),
     };
     session.transport.onclose = () => sessions.remove(id);
+    answerPerCall(session.transport, server);
     await server.connect(session.transport);
     return session;
   }

@@ -1,6 +1,7 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Principal } from '../core/principal.js';
+import type { CachedToken } from './http-token-cache.js';
 import { admitSession, type ShareDecision } from './session-share.js';
 
 /** Who a session belongs to: a later request must carry a token for the same subject and tenant. */
@@ -15,6 +16,8 @@ export interface HttpSession {
   readonly server: Server;
   readonly owner: SessionOwner;
   lastSeen: number;
+  /** The bearer token last verified on this session (see http-token-cache.ts). */
+  token?: CachedToken;
   /** Open SSE GET streams: a session with one is in use, whatever its last request. */
   streams?: number;
 }
@@ -56,6 +59,10 @@ export function createSessionTable(opts: { max: number; maxPerOwner?: number; ma
       let n = 0;
       for (const s of sessions.values()) if (sameOwner(s.owner, owner) && ++n >= cap) return true;
       return false;
+    },
+    /** The session without counting this as activity (a request not yet authenticated must not keep it alive). */
+    peek(id: string): HttpSession | undefined {
+      return sessions.get(id);
     },
     /**
      * May `owner` open one more session? When the table is full and the owner's tenant

@@ -193,8 +193,14 @@ describe('HTTP hygiene', () => {
 
   it('security headers on every answer, SSE included; no X-Powered-By', async () => {
     const r = await post(INIT, bearer());
-    expect(r.headers['content-type']).toContain('text/event-stream');
-    for (const res of [r, await raw(edge.url, ca, { method: 'GET', path: '/nope' })]) {
+    expect(r.headers['content-type']).toContain('application/json');
+    // A call that may stream (a progress token) answers SSE: the same headers there.
+    const t = token();
+    const sid = await openRawSession(t);
+    const sse = await post({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'demo.echo', arguments: { message: 'x' }, _meta: { progressToken: 1 } } },
+      { Authorization: `Bearer ${t}`, 'Mcp-Session-Id': sid, 'MCP-Protocol-Version': '2025-11-25' });
+    expect(sse.headers['content-type']).toContain('text/event-stream');
+    for (const res of [r, sse, await raw(edge.url, ca, { method: 'GET', path: '/nope' })]) {
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);

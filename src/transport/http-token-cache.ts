@@ -1,0 +1,30 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { AuthResult } from '../core/auth.js';
+
+type Verified = Extract<AuthResult, { ok: true }>;
+
+/**
+ * A session's verified bearer token: the verdict is kept with the session so the
+ * next requests of that session skip signature verification and the jti lookup.
+ * Only the SHA-256 of the header is kept (never the token), compared in constant time.
+ * It holds until the token's own `exp`, without the clock-skew grace the verifier
+ * allows. What can change while a token lives is not cached: kill switches, scopes
+ * against the catalog and every other guard run on each call in the pipeline.
+ */
+export interface CachedToken {
+  readonly digest: Buffer;
+  readonly verdict: Verified;
+  readonly untilMs: number;
+}
+
+const digestOf = (authorization: string) => createHash('sha256').update(authorization).digest();
+
+export function cacheToken(authorization: string, verdict: Verified): CachedToken {
+  return { digest: digestOf(authorization), verdict, untilMs: verdict.token.exp * 1000 };
+}
+
+/** The cached verdict when this request carries the very same header and the token has not expired. */
+export function cachedVerdict(cached: CachedToken | undefined, authorization: string | undefined, nowMs: number): Verified | undefined {
+  if (!cached || authorization === undefined || nowMs >= cached.untilMs) return undefined;
+  return timingSafeEqual(cached.digest, digestOf(authorization)) ? cached.verdict : undefined;
+}
