@@ -10,7 +10,7 @@ export { allow, deny, type Decision, type Allow, type Deny, type Obligation, typ
 export { DenyError, FaultError, ConfigError } from './core/errors.js';
 export type { Invocation } from './core/invocation.js';
 export type { Principal } from './core/principal.js';
-export type { Tool, ToolContext, Effect, InputValidator, ValidationResult } from './core/tool.js';
+export type { Tool, ToolContext, Effect, InputValidator, ValidationResult, ToolPolicyRule } from './core/tool.js';
 export type { Guard, Redactor, Recorder, CallRecord, Pipeline } from './core/pipeline.js';
 export { toToolResult, type ToolResult } from './core/result.js';
 export type { StateStore } from './state/store.js';
@@ -23,3 +23,11 @@ export { signerFrom, loadAuditKeys, type AuditSigner } from './audit/keys.js';
 export { verifyPath, verifyChain, type ChainReport, type VerifyOptions } from './audit/verify.js';
 export { exportBundle, verifyBundle, type Bundle } from './audit/bundle.js';
 export { createTracing, createTelemetry, withServiceSpan, type Tracing, type Telemetry } from './telemetry/index.js';
+export { policy, type PolicyGuardOptions } from './guards/policy.js';
+export {
+  parsePolicy, loadPolicyFile, PolicyError, compilePolicy, explain, formatExplanation, watchPolicy,
+  buildPolicyInput, compileEgressAllow, regionFamily, BUILTIN_RULES, toolPolicyRules,
+  createApprovals, APPROVAL_GRANT, createTaintStore, UNTRUSTED_META,
+  type PolicySource, type CompiledPolicy, type PolicyResult, type PolicyObligation, type PolicyWatcher, type PolicyStatus,
+  type PolicyInput, type Approvals, type ApprovalRecord, type TaintStore,
+} from './policy/index.js';

@@ -21,7 +21,12 @@ import { dlpRedactor } from './dlp/redactor.js';
 import { catalog } from './guards/catalog.js';
 import { idempotency, type IdempotencyOptions } from './guards/idempotency.js';
 import { killswitch } from './guards/killswitch.js';
-import { toolRules } from './guards/rules.js';
+import { argsContainSecret } from './dlp/facts.js';
+import { policy as policyGuard } from './guards/policy.js';
+import { BUILTIN_RULES } from './policy/builtin.js';
+import { compilePolicy } from './policy/compile.js';
+import { parsePolicy } from './policy/load.js';
+import { toolPolicyRules } from './policy/tool-rules.js';
 import { schema } from './guards/schema.js';
 import { qualifiedScopes, scopes } from './guards/scopes.js';
 import { stderrLogger } from './reach.js';
@@ -112,7 +117,9 @@ export async function createPalisade(options: PalisadeOptions): Promise<Palisade
       scopes: scopes({ stepUp }),
       schema: schema(),
       'scopes.qualified': qualifiedScopes(),
-      policy: [toolRules(), ...(policy === undefined ? [] : Array.isArray(policy) ? policy : [policy as Guard])],
+      // Without a policy guard, the tools' own rules (e.g. flag.set's ticket rule)
+      // and the built-in taint rules still apply. A given guard replaces the stage.
+      policy: policy ?? defaultPolicy(cat, store),
       ...(options.stages?.limits !== undefined && { limits: options.stages.limits }),
       idempotency: idempotency(store, options.idempotency),
     },
@@ -162,6 +169,12 @@ export async function createPalisade(options: PalisadeOptions): Promise<Palisade
       if (ownsSwitches) switches.close();
     },
   };
+}
+
+/** The policy stage with no policy file: the tools' own rules and Palisade's built-ins. */
+function defaultPolicy(cat: ToolCatalog, store: StateStore): Guard {
+  const compiled = compilePolicy(parsePolicy('[]', '(no policy file)'), { toolRules: toolPolicyRules(cat.list()), builtins: BUILTIN_RULES });
+  return policyGuard({ policy: compiled, store, containsSecret: argsContainSecret });
 }
 
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;

@@ -25,6 +25,11 @@ import { secretsFromConfig } from './secrets/index.js';
 import { createReferenceTools } from './tools/index.js';
 import { createEgressClient, egressOptionsFromConfig } from './egress/index.js';
 import { createWebFetchTool } from './tools/web-fetch.js';
+import { argsContainSecret } from './dlp/facts.js';
+import { policy as policyGuard, type PolicyGuardOptions } from './guards/policy.js';
+import { BUILTIN_RULES } from './policy/builtin.js';
+import { toolPolicyRules } from './policy/tool-rules.js';
+import { watchPolicy, type PolicyWatcher } from './policy/watch.js';
 import { telemetryFromConfig } from './telemetry/index.js';
 
 /** The development stdio principal: reaches the rules the seed's smoke tests test. */
@@ -46,6 +51,8 @@ export interface Runtime {
   readonly store: StateStore;
   readonly logger: PalisadeLogger;
   readonly stdioPrincipal: Principal;
+  /** The policy in force (hot-reloaded); `status()` feeds /readyz and doctor. */
+  readonly policy: PolicyWatcher;
   /** This instance's signed audit chain (`<data dir>/audit/<instance>`). */
   readonly audit: InstanceAudit;
   /** Gateway mode: the upstreams and their pinned catalog (absent without `upstreams`). */
@@ -73,6 +80,10 @@ export async function openStore(loaded: LoadedConfig, env: NodeJS.ProcessEnv = p
 export interface RuntimeOptions {
   readonly logger?: PalisadeLogger;
   readonly env?: NodeJS.ProcessEnv;
+  /** How often the policy file is checked for changes. Default 1000 ms. */
+  readonly policyReloadMs?: number;
+  /** Approval TTL and the in-band question's timeout. */
+  readonly approvals?: PolicyGuardOptions['approvals'];
   /** Gateway mode: how often upstreams are re-listed for drift (default 300 s). */
   readonly gatewayRecheckMs?: number;
 }
@@ -91,6 +102,16 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
   const served = applyToolSettings(loaded, local);
   // `hash` redaction keys come from the secrets provider, read on the first call that hashes
   const redactor = dlpRedactor({ logger, hashKey: () => secretsFromConfig(loaded, env).get(DLP_HASH_KEY_SECRET) });
+  // Tools' own rules first, then policy.yaml, then the built-in taint rules; a bad file stops start-up.
+  const watcher = watchPolicy(loaded.policyFile, {
+    toolRules: toolPolicyRules(served), builtins: BUILTIN_RULES, logger,
+    ...(options.policyReloadMs !== undefined && { intervalMs: options.policyReloadMs }),
+  });
+  const policyStage = policyGuard({
+    policy: () => watcher.current(), store, egressAllow: config.egress.allow, env: env['NODE_ENV'] ?? 'development',
+    containsSecret: argsContainSecret,
+    ...(options.approvals && { approvals: options.approvals }),
+  });
   // A lease outlives the longest handler deadline, so a live call never loses its slot.
   const leaseMs = Math.max(60_000, ...served.map((t) => (t.timeoutMs ?? 30_000) + 30_000), ...Object.values(config.tools).map((t) => (t.timeout_ms ?? 30_000) + 30_000));
   const limitStage = limits({ store, entries: loaded.limits, tools: config.tools, leaseMs });
@@ -109,7 +130,7 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
     const catalog: MutableToolCatalog = { ...inner, upsert: (tools) => inner.upsert(tools.map(audit.wrap)) };
     palisade = await createPalisade({
       tools: catalog, store, switches, logger, env, stepUp: config.auth.step_up, redactor,
-      stages: { limits: limitStage },
+      stages: { policy: policyStage, limits: limitStage },
       recorders: [audit.recorder, ...(telemetry ? [telemetry.recorder] : []), logRecorder(logger)],
       ...(telemetry && { onStage: telemetry.onStage }),
     });
@@ -117,6 +138,7 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
       ? await openGateway(loaded, { catalog, switches, secrets: secretsFromConfig(loaded, env), logger, ...(options.gatewayRecheckMs !== undefined && { recheckMs: options.gatewayRecheckMs }) })
       : undefined;
   } catch (err) {
+    watcher.close();
     await audit.close();
     await telemetry?.tracing.shutdown();
     throw err;
@@ -129,9 +151,11 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
     store,
     logger,
     stdioPrincipal,
+    policy: watcher,
     audit,
     ...(gateway && { gateway }),
     async close() {
+      watcher.close();
       await gateway?.close();
       await palisade.close();
       await audit.close();

@@ -6,6 +6,7 @@ import { isLoopbackHost } from '../transport/http.js';
 import { configPath } from '../transport/http-options.js';
 import { doctorFindings, formatFindings, type DoctorFacts } from './doctor-checks.js';
 import { EXIT } from './main.js';
+import { policyFinding } from './policy-catalog.js';
 
 /** Finds the certificate `serve` would use, without creating anything. */
 function certFacts(loaded: LoadedConfig): DoctorFacts['cert'] {
@@ -28,6 +29,7 @@ export async function doctor(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { config: { type: 'string' } }, strict: true, allowPositionals: false });
   const loaded = loadConfig(values.config !== undefined ? { file: values.config } : {});
   const findings = doctorFindings(loaded, { production: process.env['NODE_ENV'] === 'production', cert: certFacts(loaded) });
+  findings.push(policyFinding(loaded.policyFile));
   findings.push(...(await (await import('../gateway/doctor.js')).upstreamFindings(loaded)));
   process.stdout.write(`${formatFindings(findings)}\n`);
   const failed = findings.filter((f) => !f.ok).length;

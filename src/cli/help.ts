@@ -71,6 +71,8 @@ export const USAGE = `usage: palisade <command> [options]
   limits show [--principal P] [--tenant T] [--json]   current use of the limits
   catalog lock | diff | approve TOOL   gateway mode: pinned upstream tool definitions
   audit verify | export --trace ID | tail   the signed audit log
+  policy test POLICY CASES | explain --tool T ...   policy cases (exit 1 on a failure) and rule-by-rule explanations
+  approve ID                  approve a call that answered APPROVAL_REQUIRED (needs approvals.grant)
   --version                   print the version
 Every command takes --help.
 `;

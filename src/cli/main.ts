@@ -25,6 +25,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   limits: async () => (await import('./limits.js')).limits,
   catalog: async () => (await import('./catalog.js')).catalog,
   audit: async () => (await import('./audit.js')).audit,
+  policy: async () => (await import('./policy.js')).policy,
+  approve: async () => (await import('./approve.js')).approve,
 };
 
 /** True when the user asked for help anywhere before a `--` terminator. */

@@ -2,6 +2,7 @@ import { authenticatorFromConfig, loadOrCreateDevIssuer } from '../auth/index.js
 import type { LoadedConfig } from '../config/load.js';
 import { secretsFromConfig } from '../secrets/index.js';
 import { DEV_PRINCIPAL, createRuntime, type Runtime } from '../runtime.js';
+import { policyReadiness } from '../policy/watch.js';
 import { staticAuthenticator, type EdgeAuthenticator } from '../transport/http-auth.js';
 import { devCertPaths } from '../transport/certs.js';
 import { banner } from './banner.js';
@@ -35,6 +36,8 @@ export async function serveHttp(loaded: LoadedConfig, overrides: { host?: string
       palisade: runtime.palisade,
       logger,
       ready: async () => { await runtime.store.get('palisade:readyz'); return true; },
+      // A refused policy reload keeps the previous policy in force: ready, with the reason shown.
+      readyDetails: () => ({ policy: policyReadiness(runtime.policy.status()) }),
       // Fleet mode: with a shared Redis, any instance continues any session (round-robin, no stickiness).
       ...(runtime.store.kind === 'redis' && { sharedSessions: createSessionRegistry(runtime.store, { idleMs: 30 * 60_000 }) }),
       authenticator: async (resource) => {

@@ -43,6 +43,12 @@ const HttpSchema = z.strictObject({
   max_batch: z.number().int().positive().max(1000).default(20),
   headers_timeout_ms: z.number().int().positive().default(10_000),
   request_timeout_ms: z.number().int().positive().default(60_000),
+  max_sessions: z.number().int().positive().max(100_000).default(1000).describe('open MCP sessions this instance holds'),
+  max_sessions_per_principal: z.number().int().positive().max(10_000).default(32).describe('open sessions one subject of one tenant may hold'),
+  max_sessions_per_tenant: z.number().int().positive().max(100_000).optional().describe('open sessions one tenant may hold together (default: a quarter of max_sessions)'),
+  session_idle_ms: z.number().int().positive().default(5 * 60_000).describe('a session idle this long with no open SSE stream is closed'),
+  sse_max_ms: z.number().int().positive().default(5 * 60_000).describe('an SSE GET stream is ended after this long; the client reconnects'),
+  max_connections: z.number().int().positive().max(1_000_000).default(1024).describe('open TCP connections accepted'),
   /** Plain HTTP: only for loopback development behind a TLS-terminating proxy. */
   insecure_http: z.boolean().default(false),
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Decision } from './decision.js';
 import type { CheckedInvocation } from './invocation.js';
-import type { Effect, InputValidator, Tool, ToolContext, ValidationResult } from './tool.js';
+import type { Effect, InputValidator, Tool, ToolContext, ToolPolicyRule, ValidationResult } from './tool.js';
 
 type ObjectSchema = z.ZodObject<z.ZodRawShape>;
 
@@ -30,6 +30,8 @@ export interface ToolDefinition<S extends ObjectSchema | z.ZodRawShape, O extend
   readonly summarize?: (result: O) => string;
   /** Talks to systems outside the operator's control (published as `openWorldHint`). */
   readonly openWorld?: boolean;
+  /** Policy rules the tool brings, in policy.yaml syntax (`tool` implied). */
+  readonly policy?: readonly ToolPolicyRule[];
   /** `_meta` entries for a successful result. */
   readonly resultMeta?: (result: O) => Record<string, unknown> | undefined;
 }
@@ -74,6 +76,7 @@ export function defineTool<S extends ObjectSchema | z.ZodRawShape, O extends Rec
     ...(def.openWorld !== undefined && { openWorld: def.openWorld }),
     ...(def.data && { data: Object.freeze([...def.data]) }),
     ...(def.untrusted !== undefined && { untrusted: def.untrusted }),
+    ...(def.policy && { policy: Object.freeze([...def.policy]) }),
     ...(def.timeoutMs !== undefined && { timeoutMs: def.timeoutMs }),
     ...(def.output && { output: outputChecker(def.output) }),
   };

@@ -35,6 +35,21 @@ export interface ToolContext {
   readonly invocation: CheckedInvocation;
 }
 
+/**
+ * A policy rule a tool brings along, in policy.yaml syntax (`tool` is implied):
+ * validated and compiled with the policy file, evaluated before the file's rules.
+ */
+export interface ToolPolicyRule {
+  readonly rule: string;
+  readonly description?: string;
+  readonly when: Readonly<Record<string, unknown>>;
+  readonly unless?: Readonly<Record<string, unknown>>;
+  readonly decision?: 'allow' | 'deny' | 'require_approval';
+  /** A deny code from the registry (default POLICY_DENY). */
+  readonly code?: Code;
+  readonly message?: string;
+}
+
 /** The one tool shape the pipeline knows. */
 export interface Tool {
   readonly name: string;
@@ -73,6 +88,8 @@ export interface Tool {
   readonly timeoutMs?: number;
   /** Talks to systems outside the operator's control (MCP `openWorldHint`). */
   readonly openWorld?: boolean;
+  /** Policy rules this tool brings (e.g. flag.set's change-ticket rule). */
+  readonly policy?: readonly ToolPolicyRule[];
   /** `_meta` entries for a successful result, e.g. marking it untrusted third-party content. */
   readonly resultMeta?: (result: Record<string, unknown>) => Record<string, unknown> | undefined;
   /** Set only on the stand-in for a name this server does not serve. */

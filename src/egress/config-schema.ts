@@ -9,6 +9,7 @@ export const EgressConfigSchema = z.strictObject({
   ports: z.array(z.number().int().min(1).max(65535)).default([443]),
   max_bytes: z.number().int().positive().default(1024 * 1024),
   timeout_ms: z.number().int().positive().default(5000),
+  dns_timeout_ms: z.number().int().positive().max(30_000).default(2000).describe('deadline of one name resolution (c-ares, off the thread pool)'),
   connect_timeout_ms: z.number().int().positive().default(3000),
   max_redirects: z.number().int().min(0).max(10).default(3),
   content_types: z.array(z.string()).default(['text/*', 'application/json']),

@@ -24,6 +24,7 @@ export function egressOptionsFromConfig(cfg: EgressConfig, deps: Pick<EgressOpti
     ports: cfg.ports,
     maxBytes: cfg.max_bytes,
     timeoutMs: cfg.timeout_ms,
+    dnsTimeoutMs: cfg.dns_timeout_ms,
     connectTimeoutMs: cfg.connect_timeout_ms,
     maxRedirects: cfg.max_redirects,
     contentTypes: cfg.content_types,

@@ -4,7 +4,9 @@
  * prefixes and long secret-looking strings become `[email]`, `[card]`, `[token]`.
  * Deliberately conservative; the DLP detectors (src/dlp) are the full set.
  */
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+// Bounded like the RFC (local part 64, domain 253, label 63): an unbounded `[...]+@` retries
+// from every position of a long run without '@', quadratic (100 kB of 'x' took minutes).
+const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}/g;
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 const KEY_PREFIX = /\b(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{8,}|\bsk-[A-Za-z0-9_-]{16,}|\bgh[pousr]_[A-Za-z0-9]{20,}|\bxox[abposr]-[A-Za-z0-9-]{10,}|\bAKIA[0-9A-Z]{16}\b|\bglpat-[A-Za-z0-9_-]{20,}/g;
@@ -12,8 +14,17 @@ const CARD = /(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)/g;
 const LONG_SECRET = /\b[A-Za-z0-9+/_-]{40,}={0,2}/g;
 const SUSPECT = /[@]|eyJ|bearer|basic|sk|pk|rk|gh|xox|AKIA|glpat|\d{4}|[A-Za-z0-9+/_-]{40}/i;
 
+/**
+ * The longest text scanned: a longer string is cut there (`…[+N]` says how much went).
+ * The patterns run synchronously on the event loop (log lines, the audit batch), so
+ * their cost must not grow with what a caller sends: a 100 kB tool argument once
+ * blocked the loop long enough that a stdio server stopped answering.
+ */
+export const MAX_SCAN = 4096;
+
 /** The string with PII and secrets masked; unchanged strings are returned as they are. */
 export function scrub(value: string): string {
+  if (value.length > MAX_SCAN) return `${scrub(value.slice(0, MAX_SCAN))}…[+${value.length - MAX_SCAN}]`;
   if (!SUSPECT.test(value)) return value;
   return value
     .replace(JWT, '[token]')
@@ -36,6 +47,8 @@ function luhn(digits: string): boolean {
 }
 
 const MAX_STRING = 256;
+/** What scrubValue scans of a string: enough that a secret crossing the cut at MAX_STRING is still seen whole. */
+const VALUE_WINDOW = 1024;
 const MAX_ITEMS = 50;
 const MAX_DEPTH = 6;
 
@@ -45,8 +58,9 @@ const MAX_DEPTH = 6;
  */
 export function scrubValue(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') {
-    const s = scrub(value);
-    return s.length > MAX_STRING ? `${s.slice(0, MAX_STRING)}…[+${s.length - MAX_STRING}]` : s;
+    const dropped = Math.max(0, value.length - VALUE_WINDOW);
+    const s = scrub(dropped ? value.slice(0, VALUE_WINDOW) : value);
+    return s.length + dropped > MAX_STRING ? `${s.slice(0, MAX_STRING)}…[+${s.length - MAX_STRING + dropped}]` : s;
   }
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return Number.isNaN(value) ? null : value;
   if (depth >= MAX_DEPTH) return '[…]';

@@ -37,6 +37,7 @@ export function createWebFetchTool(options: WebFetchOptions): Tool {
     effect: 'read',
     scope: 'web.fetch',
     openWorld: true,
+    untrusted: true,
     resultMeta: () => ({ [UNTRUSTED_META_KEY]: true }),
     input: {
       url: z.string().min(1).max(2048),

@@ -8,7 +8,7 @@ import { isLoopbackHost } from './http.js';
 import { tlsMinVersion, type TlsSettings } from './tls.js';
 
 /** The edge settings palisade.yaml and the baseline decide; palisade and authenticator are added by the caller. */
-export type EdgeSettings = Omit<HttpServerOptions, 'palisade' | 'authenticator' | 'logger' | 'ready'> & {
+export type EdgeSettings = Omit<HttpServerOptions, 'palisade' | 'authenticator' | 'logger' | 'ready' | 'readyDetails'> & {
   /** Things the operator should know at start (development fallbacks). */
   readonly notes: readonly string[];
   readonly devCert: boolean;
@@ -83,6 +83,12 @@ export async function edgeSettingsFromConfig(loaded: LoadedConfig, overrides: { 
     maxBatch: http.max_batch,
     headersTimeoutMs: http.headers_timeout_ms,
     requestTimeoutMs: http.request_timeout_ms,
+    maxSessions: http.max_sessions,
+    maxSessionsPerPrincipal: http.max_sessions_per_principal,
+    ...(http.max_sessions_per_tenant !== undefined && { maxSessionsPerTenant: http.max_sessions_per_tenant }),
+    sessionIdleMs: http.session_idle_ms,
+    sseMaxMs: http.sse_max_ms,
+    maxConnections: http.max_connections,
     name: config.server.name,
     notes,
     devCert,

@@ -46,10 +46,17 @@ export interface HttpServerOptions {
   readonly tlsWatchIntervalMs?: number;
   /** Readiness beyond "listening", e.g. a state-store probe. */
   readonly ready?: () => Promise<boolean>;
+  /** Facts shown with /readyz (e.g. the policy in force and a refused reload). Never secrets. */
+  readonly readyDetails?: () => Record<string, unknown>;
   readonly logger?: Logger;
   readonly name?: string;
   /** Fleet mode: session ownership and initialize state in the shared store (see state/sessions.ts). */
   readonly sharedSessions?: SessionRegistry;
+}
+
+/** /readyz details; a fault here never changes readiness. */
+function readyDetails(fn: (() => Record<string, unknown>) | undefined): Record<string, unknown> {
+  try { return fn ? { details: fn() } : {}; } catch { return {}; }
 }
 
 export interface HttpEdge {
@@ -161,7 +168,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpEdge> {
       case 'healthz': return sendJson(res, 200, { status: 'ok' });
       case 'readyz': {
         const ok = !draining && (await probe(o.ready));
-        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready' });
+        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', ...readyDetails(o.readyDetails) });
       }
       case 'metadata': return sendJson(res, 200, st.metadata());
       case 'mcp': return st.endpoint.handle(req, res, route.method, reject(req));

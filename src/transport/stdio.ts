@@ -41,6 +41,7 @@ export class PalisadeStdioTransport implements Transport {
   /** Set while the rest of an oversized line is being skipped. */
   private skipping: { head: string; tail: Buffer } | undefined;
   private started = false;
+  private closed = false;
 
   constructor(options: StdioTransportOptions = {}) {
     this.stdin = options.stdin ?? process.stdin;
@@ -55,9 +56,15 @@ export class PalisadeStdioTransport implements Transport {
     this.started = true;
     this.stdin.on('data', this.ondata);
     this.stdin.on('error', this.onstreamerror);
+    // A client that goes away closes our stdout: writes then fail with EPIPE, emitted as
+    // 'error' on the stream, which without a listener is an uncaught exception (exit 1).
+    this.stdout.on('error', this.onstdouterror);
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // The stdout 'error' listener stays: a write still in flight may fail after this.
     this.stdin.off('data', this.ondata);
     this.stdin.off('error', this.onstreamerror);
     if (this.stdin.listenerCount('data') === 0) this.stdin.pause();
@@ -68,13 +75,28 @@ export class PalisadeStdioTransport implements Transport {
   }
 
   send(message: JSONRPCMessage): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.stdout.write(`${JSON.stringify(message)}\n`)) resolve();
-      else this.stdout.once('drain', resolve);
+    return new Promise((resolve, reject) => {
+      if (this.closed || this.stdout.destroyed || this.stdout.writableEnded) { reject(new Error('stdio transport: stdout is closed')); return; }
+      const settle = (err?: Error | null) => {
+        this.stdout.off('drain', onDrain);
+        this.stdout.off('error', settle);
+        if (err) reject(err); else resolve();
+      };
+      const onDrain = () => settle();
+      if (this.stdout.write(`${JSON.stringify(message)}\n`)) { resolve(); return; }
+      this.stdout.once('drain', onDrain);
+      this.stdout.once('error', settle);
     });
   }
 
   private readonly onstreamerror = (err: Error) => { this.onerror?.(err); };
+
+  /** stdout failed (EPIPE: the client is gone): reported once, and the transport closes. */
+  private readonly onstdouterror = (err: Error) => {
+    if (this.closed) return;
+    this.onerror?.(err);
+    void this.close();
+  };
 
   private readonly ondata = (chunk: Buffer | string) => {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;

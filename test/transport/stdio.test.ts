@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { PassThrough, Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PalisadeStdioTransport } from '../../src/transport/stdio.js';
 import { codeOf, textOf, uuid } from '../helpers/fixtures.js';
 
 const BIN = new URL('../../bin/palisade.js', import.meta.url).pathname;
@@ -125,5 +127,60 @@ describe('raw stdio framing', () => {
     expect(child.exitCode).toBeNull();
     child.stdin.end();
     await new Promise((r) => child.once('exit', r));
+  });
+
+  it('a 100 kB argument does not stall the server: the next request is answered at once (the audit scrubber was quadratic on it)', async () => {
+    const { spawn } = await import('node:child_process');
+    const dataDir = mkdtempSync(join(tmpdir(), 'pal-stall-'));
+    const child = spawn(process.execPath, [BIN, 'serve', '--stdio'], { env: { ...process.env, PALISADE_DATA_DIR: dataDir, PALISADE_LOG_LEVEL: 'warn' } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    const send = (m: unknown) => child.stdin.write(`${JSON.stringify(m)}\n`);
+    send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } } });
+    send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    await expect.poll(() => out.includes('"id":1'), { timeout: 30_000 }).toBe(true);
+    send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'orders.get', arguments: { orderId: 'x'.repeat(100_000) } } });
+    await expect.poll(() => out.includes('"id":2'), { timeout: 15_000 }).toBe(true);
+    // The audit record of id 2 is built on the next turn of the loop; before the fix that
+    // turn ran an email pattern over the whole 100 kB string for minutes.
+    await new Promise((r) => setTimeout(r, 500));
+    send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'nope', arguments: {} } });
+    await expect.poll(() => out.includes('"id":3'), { timeout: 15_000 }).toBe(true);
+    child.stdin.end();
+    await new Promise((r) => child.once('exit', r));
+    expect(child.exitCode).toBe(0);
+  });
+
+  it('a client that closes our stdout does not crash the server with an unhandled EPIPE', async () => {
+    const { spawn } = await import('node:child_process');
+    const dataDir = mkdtempSync(join(tmpdir(), 'pal-epipe-'));
+    const child = spawn(process.execPath, [BIN, 'serve', '--stdio'], { env: { ...process.env, PALISADE_DATA_DIR: dataDir, PALISADE_LOG_LEVEL: 'warn' } });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    await expect.poll(() => err.includes('serving'), { timeout: 30_000 }).toBe(true);
+    child.stdout.destroy();
+    child.stdin.write('{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"x","version":"1"}}}\n');
+    child.stdin.write('{"jsonrpc":"2.0","id":2,"method":"ping"}\n');
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(err).not.toMatch(/EPIPE|Unhandled|uncaught/i);
+    expect(code).toBe(0);
+  });
+});
+
+describe('PalisadeStdioTransport on a failing stdout', () => {
+  it('reports EPIPE once, closes, and rejects later sends instead of throwing', async () => {
+    const stdin = new PassThrough();
+    const stdout = new Writable({ write(_c, _e, cb) { const e = Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }); cb(e); } });
+    const t = new PalisadeStdioTransport({ stdin, stdout });
+    const errors: Error[] = [];
+    let closed = 0;
+    t.onerror = (e) => { errors.push(e); };
+    t.onclose = () => { closed++; };
+    await t.start();
+    await t.send({ jsonrpc: '2.0', id: 1, result: {} }).catch(() => undefined);
+    await new Promise((r) => setImmediate(r));
+    expect(errors.map((e) => (e as { code?: string }).code)).toEqual(['EPIPE']);
+    expect(closed).toBe(1);
+    await expect(t.send({ jsonrpc: '2.0', id: 2, result: {} })).rejects.toThrow(/closed/);
   });
 });

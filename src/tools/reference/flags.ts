@@ -1,14 +1,26 @@
 import { z } from 'zod';
 import { canonicalJson, sha256Hex } from '../../core/canonical.js';
-import { allow, deny } from '../../core/decision.js';
 import { defineTool } from '../../core/define.js';
 import { DenyError } from '../../core/errors.js';
 import { stateKey } from '../../core/keys.js';
-import type { Tool } from '../../core/tool.js';
+import type { Tool, ToolPolicyRule } from '../../core/tool.js';
 import type { ReferenceData } from './backend.js';
 import { withServiceSpan } from '../../telemetry/calls.js';
 
 export const TICKET_MESSAGE = 'prod change >10% requires change ticket';
+
+/**
+ * The prod change-ticket rule, as a policy rule flag.set brings along (evaluated at
+ * the policy stage with the policy file's rules). `[null, '']`: no ticket, or an empty one.
+ */
+export const TICKET_RULE: ToolPolicyRule = {
+  rule: 'flag-set-prod-ticket',
+  description: 'A prod rollout above 10% needs a change ticket.',
+  when: { 'args.env': 'prod', 'args.rolloutPct': { gt: 10 }, 'args.ticket': [null, ''] },
+  decision: 'deny',
+  code: 'TICKET_REQUIRED',
+  message: TICKET_MESSAGE,
+};
 const FLAG_NAME = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 const env = z.enum(['dev', 'staging', 'prod']);
 const name = z.string().regex(FLAG_NAME, 'must match ^[a-z0-9][a-z0-9_.-]{0,63}$');
@@ -42,6 +54,7 @@ export function flagTools(data: ReferenceData, options: FlagToolOptions): Tool[]
     effect: 'write',
     scope: 'flags.write:{env}',
     cost: 0.001,
+    policy: [TICKET_RULE],
     input: {
       name,
       env,
@@ -52,9 +65,6 @@ export function flagTools(data: ReferenceData, options: FlagToolOptions): Tool[]
       name: z.string(), env: env, rolloutPct: z.number(), previousPct: z.number().nullable(),
       ticket: z.string().nullable(), updatedBy: z.string(), updatedAt: z.string(),
     }),
-    rules: (args) => (args.env === 'prod' && args.rolloutPct > 10 && !args.ticket
-      ? deny('TICKET_REQUIRED', TICKET_MESSAGE)
-      : allow()),
     async handler(args, ctx) {
       const opId = args.idemKey ? flagOpId(ctx.principal.tenant, ctx.principal.id, args.idemKey) : null;
       const argsHash = sha256Hex(canonicalJson({ name: args.name, env: args.env, rolloutPct: args.rolloutPct, ticket: args.ticket ?? null }));

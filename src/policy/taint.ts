@@ -1,0 +1,28 @@
+import type { StateStore } from '../state/store.js';
+import { stateKey } from '../core/keys.js';
+
+/** The result `_meta` key that marks third-party content (web.fetchSafe sets it). */
+export const UNTRUSTED_META = 'palisade/untrusted';
+
+export interface SessionRef {
+  readonly tenant: string;
+  readonly principalId: string;
+  readonly sessionId: string;
+}
+
+/** Session taint in the state store: shared by every instance on the same store (Redis). */
+export interface TaintStore {
+  mark(ref: SessionRef): Promise<void>;
+  isTainted(ref: SessionRef): Promise<boolean>;
+}
+
+/** Taint outlives any realistic session; it is never cleared by the session itself. Default 24 h. */
+export function createTaintStore(store: StateStore, options: { ttlMs?: number } = {}): TaintStore {
+  const ttl = options.ttlMs ?? 24 * 3600_000;
+  // The principal is part of the key: a session id alone is not proof of whose session it is.
+  const key = (r: SessionRef) => stateKey('taint', r.tenant, r.principalId, r.sessionId);
+  return {
+    async mark(ref) { await store.set(key(ref), '1', ttl); },
+    async isTainted(ref) { return (await store.get(key(ref))) !== null; },
+  };
+}
