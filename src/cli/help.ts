@@ -57,7 +57,7 @@ export const HELP: Readonly<Record<string, string>> = {
 `,
   init: `usage: palisade init [--prod] [--out FILE] [--force]
   Writes a commented starting palisade.yaml (default ./palisade.yaml; never overwrites without --force).
-  --prod           a production-shaped file: mTLS, an identity provider, Vault, Redis
+  --prod           a production-shaped file: mTLS, an identity provider, Vault, Redis (and its limits.prod.json)
 `,
 };
 

@@ -8,6 +8,7 @@ import { UsageError } from './main.js';
 /** The starting files, shipped in the package: `init` writes exactly these, so docs and tests see the same text. */
 export const EXAMPLES_DIR = resolve(PACKAGE_ROOT, 'examples');
 const DEV_BASELINE = 'security.baseline.dev.yaml';
+const PROD_LIMITS = 'limits.prod.json';
 
 /**
  * `palisade init [--prod] [--out FILE] [--force]`: writes a commented starting
@@ -25,10 +26,12 @@ export async function init(argv: string[]): Promise<number> {
   const files: { path: string; text: string }[] = [
     { path: out, text: readFileSync(join(EXAMPLES_DIR, values.prod ? 'palisade.prod.yaml' : 'palisade.dev.yaml'), 'utf8') },
   ];
-  if (!values.prod) files.push({ path: join(dirname(out), DEV_BASELINE), text: readFileSync(join(EXAMPLES_DIR, DEV_BASELINE), 'utf8') });
+  // The file a starting config names next to itself: the development baseline, or the production limits.
+  const companion = values.prod ? PROD_LIMITS : DEV_BASELINE;
+  files.push({ path: join(dirname(out), companion), text: readFileSync(join(EXAMPLES_DIR, companion), 'utf8') });
   for (const f of files) {
     if (!existsSync(f.path) || values.force) continue;
-    // An identical baseline from an earlier init is fine to keep.
+    // An identical companion file from an earlier init is fine to keep.
     if (f.path !== out && readFileSync(f.path, 'utf8') === f.text) continue;
     throw new UsageError(`${f.path} exists; nothing was written (use --force to overwrite, or --out FILE)`);
   }
