@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { kill } from '../../src/cli/kill.js';
 import { createEgressClient } from '../../src/egress/index.js';
+import { writeServerMarker } from '../../src/state/marker.js';
 import { createSqliteStore } from '../../src/state/sqlite.js';
 import { createSwitchboard, type Switchboard } from '../../src/state/switches.js';
 import type { StateStore } from '../../src/state/store.js';
@@ -67,6 +68,8 @@ describe('hot egress block list (shared SQLite store)', () => {
   it('`palisade kill egress block DOMAIN` reaches a running client; every redirect hop is checked against it', async () => {
     const running = await board();
     const egress = clientOf(running);
+    // `palisade kill` refuses a store no server has started on: this one stands for a running server.
+    await writeServerMarker(stores.at(-1)!, { version: 'test', startedAt: new Date().toISOString(), tools: [] });
     const prev = process.env['PALISADE_DATA_DIR'];
     process.env['PALISADE_DATA_DIR'] = dir;
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
