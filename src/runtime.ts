@@ -99,9 +99,11 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
   const egressOptions = egressOptionsFromConfig(config.egress, { blocked: () => switches.current().egressBlock });
   const egress = createEgressClient(egressOptions);
   const local = config.server.reference_tools ? [...reference.tools, createWebFetchTool({ egress, maxTextChars: config.egress.max_text_chars })] : [];
+  // One secrets provider for the whole runtime: one Vault client and cache, one token read.
+  const secrets = secretsFromConfig(loaded, env);
   const served = applyToolSettings(loaded, local);
   // `hash` redaction keys come from the secrets provider, read on the first call that hashes
-  const redactor = dlpRedactor({ logger, hashKey: () => secretsFromConfig(loaded, env).get(DLP_HASH_KEY_SECRET) });
+  const redactor = dlpRedactor({ logger, hashKey: () => secrets.get(DLP_HASH_KEY_SECRET) });
   // Tools' own rules first, then policy.yaml, then the built-in taint rules; a bad file stops start-up.
   const watcher = watchPolicy(loaded.policyFile, {
     toolRules: toolPolicyRules(served), builtins: BUILTIN_RULES, logger,
@@ -118,7 +120,7 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
   const stdioPrincipal = config.stdio.principal ?? DEV_PRINCIPAL;
   assertNoWildcardGrants(stdioPrincipal.grants, 'stdio.principal');
   // audit.*: this instance's chain; write tools leave an intent record before they run (fail closed).
-  const audit = await openInstanceAudit(loaded, { secrets: secretsFromConfig(loaded, env), env, logger });
+  const audit = await openInstanceAudit(loaded, { secrets, env, logger });
   // telemetry.*: spans from the stage observer and the recorder; nothing at all for `none`.
   let telemetry: Awaited<ReturnType<typeof telemetryFromConfig>>;
   let palisade: Palisade;
@@ -135,7 +137,7 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
       ...(telemetry && { onStage: telemetry.onStage }),
     });
     gateway = Object.keys(config.upstreams).length
-      ? await openGateway(loaded, { catalog, switches, secrets: secretsFromConfig(loaded, env), logger, ...(options.gatewayRecheckMs !== undefined && { recheckMs: options.gatewayRecheckMs }) })
+      ? await openGateway(loaded, { catalog, switches, secrets, logger, ...(options.gatewayRecheckMs !== undefined && { recheckMs: options.gatewayRecheckMs }) })
       : undefined;
   } catch (err) {
     watcher.close();

@@ -17,6 +17,8 @@ export interface EgressClient {
   fetchOrThrow(url: string, request?: EgressRequest): Promise<EgressResponse>;
   /** Applies the URL and address rules (resolving the name) without connecting: a preflight. */
   check(url: string, signal?: AbortSignal): Promise<Checked<{ target: CheckedTarget }>>;
+  /** The URL rules alone (scheme, port, userinfo, allow and live block lists), no name resolution. */
+  checkUrl(url: string): Checked<{ url: URL }>;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -131,6 +133,7 @@ export function createEgressClient(options: EgressOptions = {}): EgressClient {
 
   return {
     fetch: fetchUrl,
+    checkUrl: (raw) => checkUrl(raw, cfg.policy, blockedNow()),
     async fetchOrThrow(url, request) {
       const r = await fetchUrl(url, request);
       if (r.ok) return r.response;

@@ -33,8 +33,9 @@ export function streamingFetch(o: StreamingFetchOptions): typeof fetch {
     const origin = new URL(url).origin;
     const cached = agents.get(origin);
     if (cached && cached.until > Date.now()) {
-      // The URL rules (scheme, port, allow/block lists) are still applied to every request.
-      const again = await o.client.check(url, signal);
+      // Within recheckMs the pinned address stands; the URL rules (scheme, port, allow and live
+      // block lists) are still applied to every request, without a name resolution each time.
+      const again = o.client.checkUrl(url);
       if (!again.ok) throw new DenyError(again.code, again.message);
       return cached.agent;
     }
