@@ -16,7 +16,8 @@ import {
 import { assertNoWildcardGrants, type Principal } from './core/principal.js';
 import type { CallRecord } from './core/record.js';
 import { toToolResult, type ToolResult } from './core/result.js';
-import { mayReach, placeholderTool, type Tool } from './core/tool.js';
+import type { Surfaces } from './core/surfaces.js';
+import { mayReach, placeholderTool, type Surface, type Tool } from './core/tool.js';
 import { dlpRedactor } from './dlp/redactor.js';
 import { catalog } from './guards/catalog.js';
 import { idempotency, type IdempotencyOptions } from './guards/idempotency.js';
@@ -66,6 +67,8 @@ export interface CallOptions {
   readonly traceId?: string;
   readonly parentSpanId?: string;
   readonly client?: ClientChannel;
+  /** The MCP method family the call came through (default `tool`); gateway prompts and resources set it. */
+  readonly surface?: Surface;
 }
 
 /** The guarded tool catalog: what every transport serves. */
@@ -75,6 +78,11 @@ export interface Palisade {
   readonly switches: Switchboard;
   readonly catalog: ToolCatalog;
   readonly stepUp: boolean;
+  /**
+   * Prompts and resources served next to the tools (gateway mode fills it before any
+   * transport opens). Every MCP server built on this Palisade declares and answers them.
+   */
+  readonly surfaces: Surfaces;
   /** Tools this principal may see in tools/list (every tool under step-up). */
   visibleTools(principal: Principal): Tool[];
   /** Runs one call through the pipeline. */
@@ -149,6 +157,7 @@ export async function createPalisade(options: PalisadeOptions): Promise<Palisade
       obligations: [],
       signal: o.signal ?? new AbortController().signal,
       ...(o.client && { client: o.client }),
+      ...(o.surface && o.surface !== 'tool' && { surface: o.surface }),
     };
   }
 
@@ -160,7 +169,9 @@ export async function createPalisade(options: PalisadeOptions): Promise<Palisade
     switches,
     catalog: cat,
     stepUp,
-    visibleTools: (principal) => cat.list().filter((t) => stepUp || mayReach(principal, t)),
+    surfaces: {},
+    // Only tools/call entries: gateway prompt and resource entries are listed by their own methods.
+    visibleTools: (principal) => cat.list().filter((t) => (t.surface ?? 'tool') === 'tool' && (stepUp || mayReach(principal, t))),
     invoke,
     call: async (principal, name, args, o) => toToolResult(await invoke(principal, name, args, o)),
     preflight: (principal, name, args, o = {}) => pipeline.preflight(invocationFor(principal, name, args, o), o),

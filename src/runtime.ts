@@ -139,6 +139,8 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
     gateway = Object.keys(config.upstreams).length
       ? await openGateway(loaded, { catalog, switches, secrets, logger, ...(options.gatewayRecheckMs !== undefined && { recheckMs: options.gatewayRecheckMs }) })
       : undefined;
+    // Upstream prompts and resources run the same pipeline; every transport opened later declares them.
+    if (gateway) Object.assign(palisade.surfaces, gateway.surfaces(palisade));
   } catch (err) {
     watcher.close();
     await audit.close();

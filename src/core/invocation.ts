@@ -1,3 +1,4 @@
+import type { Surface } from './tool.js';
 import type { Obligation } from './decision.js';
 import type { Principal } from './principal.js';
 import type { Tool } from './tool.js';
@@ -18,7 +19,16 @@ export interface ClientChannel {
   readonly elicit?: (request: ElicitRequest, options: { signal: AbortSignal; timeoutMs: number }) => Promise<ElicitAnswer>;
   /** Sends a progress notification when the request carried a progress token. */
   readonly progress?: (progress: number, total?: number, message?: string) => Promise<void>;
+  /**
+   * Sends a log message (`notifications/message`) on this call's stream, unless the
+   * session's `logging/setLevel` filters it. Set only when the server declares logging.
+   */
+  readonly log?: (level: LogLevel, data: unknown, logger?: string) => Promise<void>;
 }
+
+/** MCP logging levels, in order of severity. */
+export const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /**
  * One tool call as it flows down the pipeline, before the schema stage: the
@@ -40,6 +50,8 @@ export interface Invocation {
   readonly obligations: readonly Obligation[];
   readonly signal: AbortSignal;
   readonly client?: ClientChannel;
+  /** The MCP method family the call came through (default `tool`); the catalog stage matches it. */
+  readonly surface?: Surface;
 }
 
 /** After the schema stage: validated, typed arguments. Every later stage sees this. */

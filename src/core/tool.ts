@@ -9,6 +9,9 @@ export { resolveScope, scopePrefix } from './scopes.js';
 
 export type Effect = 'read' | 'write';
 
+/** Which MCP method family a catalog entry answers: tools/call, prompts/get or resources/read. */
+export type Surface = 'tool' | 'prompt' | 'resource';
+
 export type ValidationResult =
   | { readonly ok: true; readonly value: Record<string, unknown> }
   | { readonly ok: false; readonly code: Extract<Code, 'UNKNOWN_FIELD' | 'INVALID_PARAMS'>; readonly path: string; readonly message: string };
@@ -94,6 +97,12 @@ export interface Tool {
   readonly resultMeta?: (result: Record<string, unknown>) => Record<string, unknown> | undefined;
   /** Set only on the stand-in for a name this server does not serve. */
   readonly placeholder?: true;
+  /**
+   * The MCP surface that reaches this entry (default `tool`). Gateway prompts and
+   * resources run the same pipeline as `prompt`/`resource` entries: they are never in
+   * tools/list, and tools/call cannot reach them (NOT_FOUND, as for an unknown tool).
+   */
+  readonly surface?: Surface;
   /** The text block of a successful result; JSON of the structured result when absent. */
   readonly summarize?: (result: Record<string, unknown>) => string;
 }

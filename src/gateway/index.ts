@@ -11,6 +11,10 @@ import { definitionDigest, diffLock, readLock, signLock, writeLock, type LockFil
 import { scanDefinition, type PoisonFinding } from './poison.js';
 import type { Upstream } from './upstream.js';
 import { jsonSchemaValidator } from './validator.js';
+import { gatewaySurfaces, surfaceTools } from './surfaces.js';
+import type { Palisade } from '../palisade.js';
+import type { LogLevel } from '../core/invocation.js';
+import { scrub } from '../dlp/scrub.js';
 
 export { UpstreamsSchema, type UpstreamConfig } from './config.js';
 
@@ -55,6 +59,8 @@ export function createGateway(o: GatewayOptions) {
   const log = o.logger;
   let state: GatewayState = { blocked: new Map(), drift: { changed: [], added: [], removed: [] } };
   const published = new Map<string, string>();
+  // prompts/get and resources/read entries: fixed by the configuration, so published once.
+  o.catalog.upsert(Object.entries(o.upstreams).flatMap(([up, cfg]) => surfaceTools(up, cfg, o.connections.get(up)!)));
 
   async function live(): Promise<LiveDefinition[]> {
     const out: LiveDefinition[] = [];
@@ -101,11 +107,14 @@ export function createGateway(o: GatewayOptions) {
         const { idemKey: _k, ...rest } = args;
         const progress = ctx.invocation.client?.progress;
         const elicit = ctx.invocation.client?.elicit;
+        const relayLog = ctx.invocation.client?.log;
         const r = await conn.callTool(d.name, rest, {
           signal: ctx.signal,
           timeoutMs,
           caller: ctx.principal,
           ...(progress && { onprogress: (p: { progress: number; total?: number; message?: string }) => { void progress(p.progress, p.total, p.message).catch(() => undefined); } }),
+          // Upstream log data is third-party text: scrubbed like Palisade's own log lines.
+          ...(relayLog && { log: (level: LogLevel, data: unknown, logger?: string) => { void relayLog(level, scrub(data), logger).catch(() => undefined); } }),
           ...(elicit && { elicit: async (message: string, requestedSchema: Record<string, unknown>) => elicit({ message: `[${d.upstream}] ${message}`, requestedSchema }, { signal: ctx.signal, timeoutMs: 120_000 }) }),
         });
         return {
@@ -167,6 +176,8 @@ export function createGateway(o: GatewayOptions) {
     live,
     state: () => state,
     status: () => [...o.connections.values()].map((c) => c.status()),
+    /** prompts/* and resources/* of the upstreams that expose them, through `palisade`'s pipeline. */
+    surfaces: (palisade: Palisade) => gatewaySurfaces({ upstreams: o.upstreams, connections: o.connections, palisade, ...(log && { logger: log }) }),
     async close() { await Promise.all([...o.connections.values()].map((c) => c.close())); },
   };
 }

@@ -3,7 +3,17 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ElicitRequestSchema, ToolListChangedNotificationSchema, type CallToolResult, type Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ElicitRequestSchema,
+  ErrorCode,
+  McpError,
+  LoggingMessageNotificationSchema,
+  ResourceUpdatedNotificationSchema,
+  ToolListChangedNotificationSchema,
+  type CallToolResult,
+  type Tool as McpTool,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { LogLevel } from '../core/invocation.js';
 import { DenyError, FaultError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Principal } from '../core/principal.js';
@@ -11,7 +21,7 @@ import type { UpstreamConfig } from './config.js';
 import type { UpstreamCredentials } from './identity.js';
 
 /** Who the current upstream request is for (credential headers), and how to reach that caller's human (elicitation). */
-interface CallContext { readonly caller: Principal | undefined; readonly elicit?: UpstreamCall['elicit'] }
+interface CallContext { readonly caller: Principal | undefined; readonly elicit?: UpstreamCall['elicit']; readonly log?: UpstreamCall['log'] }
 const callerContext = new AsyncLocalStorage<CallContext>();
 
 export interface UpstreamCall {
@@ -21,6 +31,16 @@ export interface UpstreamCall {
   readonly onprogress?: (p: { progress: number; total?: number; message?: string }) => void;
   /** Relays an upstream's `elicitation/create` to the caller's client (absent: declined). */
   readonly elicit?: (message: string, requestedSchema: Record<string, unknown>) => Promise<{ action: 'accept' | 'decline' | 'cancel'; content?: Record<string, unknown> }>;
+  /** Relays an upstream's log message sent while this call runs (absent: kept in Palisade's log only). */
+  readonly log?: (level: LogLevel, data: unknown, logger?: string) => void;
+}
+
+/** Any other request to the upstream (prompts, resources), with the caller's credentials. */
+export interface UpstreamRequest {
+  readonly caller?: Principal;
+  readonly signal?: AbortSignal;
+  readonly timeoutMs?: number;
+  readonly log?: UpstreamCall['log'];
 }
 
 export interface UpstreamStatus {
@@ -36,6 +56,13 @@ export interface Upstream {
   listTools(): Promise<McpTool[]>;
   callTool(tool: string, args: Record<string, unknown>, o: UpstreamCall): Promise<CallToolResult>;
   onToolsChanged(listener: () => void): void;
+  /**
+   * Runs `fn` on a pooled session with the caller's credentials, the timeout, the
+   * breaker and the fault mapping of callTool (prompts/get, resources/read, ...).
+   */
+  request<T>(fn: (client: Client, o: { signal?: AbortSignal; timeout: number }) => Promise<T>, o: UpstreamRequest): Promise<T>;
+  /** The upstream said a subscribed resource changed. */
+  onResourceUpdated(listener: (uri: string) => void): void;
   status(): UpstreamStatus;
   close(): Promise<void>;
 }
@@ -60,6 +87,7 @@ export function connectUpstream(name: string, cfg: UpstreamConfig, deps: Upstrea
   const breaker = deps.breaker ?? { failures: 5, openMs: 10_000 };
   const slots: (Promise<Client> | undefined)[] = Array.from({ length: cfg.pool }, () => undefined);
   const changed = new Set<() => void>();
+  const updated = new Set<(uri: string) => void>();
   let next = 0;
   let failures = 0;
   let openUntil = 0;
@@ -103,6 +131,15 @@ export function connectUpstream(name: string, cfg: UpstreamConfig, deps: Upstrea
     const t = transport();
     client.onclose = () => { if (slots[i] && !closed) { slots[i] = undefined; restarts += 1; log?.warn({ upstream: name }, 'upstream session closed; it reopens on the next call'); } };
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => { for (const l of changed) l(); });
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => { for (const l of updated) l(n.params.uri); });
+    // Log messages arrive outside any caller's async context, like elicitation: relayed only
+    // when exactly one call is in flight on this session, else kept in Palisade's own log.
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+      const live = inflight.get(client);
+      const ctx = live && live.size === 1 ? [...live][0] : undefined;
+      if (cfg.logging && ctx?.log) ctx.log(n.params.level, n.params.data, n.params.logger);
+      else log?.debug?.({ upstream: name, level: n.params.level }, 'upstream log message not relayed');
+    });
     await client.connect(t, { timeout: cfg.timeout_ms });
     return client;
   }
@@ -127,6 +164,13 @@ export function connectUpstream(name: string, cfg: UpstreamConfig, deps: Upstrea
       return r;
     } catch (err) {
       if (err instanceof DenyError) throw err;
+      // The upstream answered with a JSON-RPC error (an unknown prompt, a resource it does not have):
+      // an answer, not a failure. Its own text stays here; the caller gets ours.
+      if (err instanceof McpError && err.code !== ErrorCode.RequestTimeout && err.code !== ErrorCode.ConnectionClosed) {
+        failures = 0;
+        log?.info({ upstream: name, rpc: err.code }, 'upstream answered an error');
+        throw new FaultError('UPSTREAM_ERROR', `upstream ${name} refused the request (${err.code})`);
+      }
       // A call the client cancelled is not the upstream's failure: no breaker count, no restart.
       if (signal?.aborted) throw new FaultError('UPSTREAM_ERROR', `upstream ${name}: the call was cancelled`);
       failures += 1;
@@ -161,7 +205,7 @@ export function connectUpstream(name: string, cfg: UpstreamConfig, deps: Upstrea
       });
     },
     async callTool(tool, args, o) {
-      const ctx: CallContext = { caller: o.caller, ...(o.elicit && { elicit: o.elicit }) };
+      const ctx: CallContext = { caller: o.caller, ...(o.elicit && { elicit: o.elicit }), ...(o.log && { log: o.log }) };
       return guarded((c) => track(c, ctx, () => callerContext.run(ctx, () => c.callTool({ name: tool, arguments: args }, undefined, {
         signal: o.signal,
         timeout: o.timeoutMs,
@@ -169,6 +213,12 @@ export function connectUpstream(name: string, cfg: UpstreamConfig, deps: Upstrea
       }) as Promise<CallToolResult>)), o.signal);
     },
     onToolsChanged(l) { changed.add(l); },
+    onResourceUpdated(l) { updated.add(l); },
+    async request(fn, o) {
+      const ctx: CallContext = { caller: o.caller, ...(o.log && { log: o.log }) };
+      const timeout = o.timeoutMs ?? cfg.timeout_ms;
+      return guarded((c) => track(c, ctx, () => callerContext.run(ctx, () => fn(c, { ...(o.signal && { signal: o.signal }), timeout }))), o.signal);
+    },
     status() {
       const live = slots.filter(Boolean).length;
       return { name, state: Date.now() < openUntil ? 'circuit-open' : live ? 'connected' : failures ? 'down' : 'connecting', sessions: live, failures, restarts };

@@ -3,14 +3,22 @@ import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/proto
 import {
   CallToolRequestSchema,
   ErrorCode,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
+  ReadResourceRequestSchema,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
   McpError,
   type ServerNotification,
   type ServerRequest,
   type Tool as McpTool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { ClientChannel, ElicitAnswer, ElicitRequest } from '../core/invocation.js';
+import type { ClientChannel, ElicitAnswer, ElicitRequest, LogLevel } from '../core/invocation.js';
+import type { SurfaceCall, Surfaces } from '../core/surfaces.js';
 import type { Principal } from '../core/principal.js';
 import type { Tool } from '../core/tool.js';
 import type { Palisade } from '../palisade.js';
@@ -50,14 +58,24 @@ export { PALISADE_VERSION } from '../version.js';
  * bad arguments (with UNKNOWN_FIELD / INVALID_PARAMS instead of a generic -32602).
  */
 export function createMcpServer(palisade: Palisade, options: McpServerOptions): Server {
+  const surfaces = palisade.surfaces;
   const server = new FilteredServer(
     { name: options.name ?? 'palisade', version: options.version ?? PALISADE_VERSION },
-    { capabilities: { tools: { listChanged: true } }, ...(options.instructions && { instructions: options.instructions }) },
+    {
+      capabilities: {
+        tools: { listChanged: true },
+        ...(surfaces.prompts && { prompts: { listChanged: false } }),
+        ...(surfaces.resources && { resources: { listChanged: false, subscribe: surfaces.resources.subscribe } }),
+        // logging/setLevel is answered by the SDK per session; relayed messages respect it.
+        ...(surfaces.logging && { logging: {} }),
+      },
+      ...(options.instructions && { instructions: options.instructions }),
+    },
   );
   // A catalog change (gateway upstreams, a re-approved tool) is announced to this client.
   const unsubscribe = palisade.catalog.onChange(() => { void server.sendToolListChanged().catch(() => undefined); });
   const onclose = server.onclose;
-  server.onclose = () => { unsubscribe(); onclose?.(); };
+  server.onclose = () => { unsubscribe(); surfaces.resources?.forget(server); onclose?.(); };
   const who = (extra: Extra): Principal => {
     const p = options.principal(extra);
     if (!p) throw new McpError(ErrorCode.InvalidRequest, 'no authenticated principal', { code: 'AUTH_REQUIRED' });
@@ -96,11 +114,22 @@ export function createMcpServer(palisade: Palisade, options: McpServerOptions): 
       meta: traceparent ? { ...meta, traceparent } : meta,
       signal: extra.signal,
       transport: options.transport ?? 'mcp',
-      client: clientChannel(server, extra, meta),
+      client: clientChannel(server, extra, meta, surfaces.logging === true),
       ...(sessionId !== undefined && { sessionId }),
     });
   });
 
+  registerSurfaces(server, surfaces, who, (extra, meta) => {
+    const sessionId = extra.sessionId ?? options.sessionId;
+    const traceparent = typeof meta['traceparent'] === 'string' ? undefined : options.traceparent?.(extra);
+    return {
+      meta: traceparent ? { ...meta, traceparent } : meta,
+      signal: extra.signal,
+      transport: options.transport ?? 'mcp',
+      client: clientChannel(server, extra, meta, surfaces.logging === true),
+      ...(sessionId !== undefined && { sessionId }),
+    };
+  });
   return server;
 }
 
@@ -115,11 +144,50 @@ class FilteredServer extends Server {
   }
 }
 
-/** What the pipeline may ask of this client: elicitation when declared, progress when a token was sent. */
-function clientChannel(server: Server, extra: Extra, meta: Record<string, unknown>): ClientChannel {
+/**
+ * Gateway prompts and resources (when the Palisade has them): each handler is a thin
+ * call into the surface, which runs the pipeline. A client session's subscriptions are
+ * keyed by its server object and dropped when it closes.
+ */
+function registerSurfaces(server: Server, surfaces: Surfaces, who: (extra: Extra) => Principal, call: (extra: Extra, meta: Record<string, unknown>) => SurfaceCall): void {
+  const metaOf = (params: unknown) => ((params as { _meta?: Record<string, unknown> } | undefined)?._meta ?? {});
+  const { prompts, resources } = surfaces;
+  if (prompts) {
+    server.setRequestHandler(ListPromptsRequestSchema, async (req, extra) => ({ prompts: await prompts.list(who(extra), call(extra, metaOf(req.params))) }));
+    server.setRequestHandler(GetPromptRequestSchema, async (req, extra) => prompts.get(who(extra), req.params.name, req.params.arguments, call(extra, metaOf(req.params))));
+  }
+  if (resources) {
+    server.setRequestHandler(ListResourcesRequestSchema, async (req, extra) => ({ resources: await resources.list(who(extra), call(extra, metaOf(req.params))) }));
+    server.setRequestHandler(ListResourceTemplatesRequestSchema, async (req, extra) => ({ resourceTemplates: await resources.templates(who(extra), call(extra, metaOf(req.params))) }));
+    server.setRequestHandler(ReadResourceRequestSchema, async (req, extra) => resources.read(who(extra), req.params.uri, call(extra, metaOf(req.params))));
+    if (resources.subscribe) {
+      server.setRequestHandler(SubscribeRequestSchema, async (req, extra) => {
+        await resources.watch(who(extra), req.params.uri, server, (uri) => { void server.sendResourceUpdated({ uri }).catch(() => undefined); }, call(extra, metaOf(req.params)));
+        return {};
+      });
+      server.setRequestHandler(UnsubscribeRequestSchema, async (req, extra) => {
+        who(extra);
+        await resources.unwatch(req.params.uri, server);
+        return {};
+      });
+    }
+  }
+}
+
+/** The SDK's per-session logging/setLevel filter (set when `logging` is declared). */
+type LevelFilter = { isMessageIgnored?: (level: LogLevel, sessionId?: string) => boolean };
+
+/** What the pipeline may ask of this client: elicitation when declared, progress when a token was sent, log messages when declared. */
+function clientChannel(server: Server, extra: Extra, meta: Record<string, unknown>, logging = false): ClientChannel {
   const caps = server.getClientCapabilities();
   const token = meta['progressToken'];
   return {
+    ...(logging && {
+      log: async (level: LogLevel, data: unknown, logger?: string) => {
+        if ((server as unknown as LevelFilter).isMessageIgnored?.(level, extra.sessionId)) return;
+        await extra.sendNotification({ method: 'notifications/message', params: { level, data, ...(logger !== undefined && { logger }) } });
+      },
+    }),
     ...(caps?.elicitation && {
       elicit: async (request: ElicitRequest, o: { signal: AbortSignal; timeoutMs: number }): Promise<ElicitAnswer> => {
         const r = await server.elicitInput(
