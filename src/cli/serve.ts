@@ -72,7 +72,9 @@ export async function serveStdio(loaded: ReturnType<typeof loadConfig>, runtimeO
       await runtime.close().catch(() => undefined);
       resolve(0);
     };
-    server.onclose = () => { void stop(); };
+    // Chained: createMcpServer's own onclose drops the catalog listener and the session's subscriptions.
+    const closed = server.onclose;
+    server.onclose = () => { closed?.(); void stop(); };
     process.stdin.on('end', () => { void stop(); });
     process.once('SIGINT', () => { void stop(); });
     process.once('SIGTERM', () => { void stop(); });
