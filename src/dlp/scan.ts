@@ -38,8 +38,11 @@ const NO_HINTS: NumericHints = {};
 export function scanText(text: string, options: ScanOptions = {}): Finding[] {
   const out: Finding[] = [];
   const n = text.length;
-  if (n >= 3) candidates(text, codeUnits(text), n, options.hints ?? NO_HINTS, out); // nothing shorter is a value
-  if (n >= 20) literalPasses(text, out); // the shortest prefixed value (an AWS key id) has 20 characters
+  if (n < 3) return out; // nothing shorter is a value
+  const units = codeUnits(text);
+  candidates(text, units, n, options.hints ?? NO_HINTS, out);
+  // the shortest prefixed value (an AWS key id) has 20 characters
+  if (n >= 20 && (n >= SHORT || mayHoldLiteral(units, n))) literalPasses(text, out);
   return settle(out, options.types);
 }
 
@@ -85,25 +88,58 @@ const isV6Edge = (c: number): boolean => c === 58 || (c < 128 && (T[c]! & HEXL) 
 
 /** One reusable buffer for the code units of texts up to 1 Mi characters; longer ones get their own. */
 const SCRATCH_MAX = 1 << 20;
-let scratch = Buffer.allocUnsafeSlow(2 << 16);
-
+/** Below this length a JS copy beats the call into Buffer#write (structured results are mostly short strings). */
+const SHORT = 128;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+let scratch = Buffer.allocUnsafeSlow(1 << 17);
+let scratchUnits = new Uint16Array(scratch.buffer, scratch.byteOffset, scratch.length >> 1);
 
 /** The code units of `text` in a typed array (UTF-16LE, one native copy; exact for every string). */
 function codeUnits(text: string): Uint16Array {
+  const n = text.length;
+  if (n > SCRATCH_MAX || !LITTLE_ENDIAN) return ownCopy(text);
+  if (scratchUnits.length < n) {
+    scratch = Buffer.allocUnsafeSlow(Math.min(SCRATCH_MAX, Math.max(n, scratchUnits.length * 2)) * 2);
+    scratchUnits = new Uint16Array(scratch.buffer, scratch.byteOffset, scratch.length >> 1);
+  }
+  const units = scratchUnits;
+  if (n < SHORT) for (let i = 0; i < n; i++) units[i] = text.charCodeAt(i);
+  else scratch.write(text, 0, 'utf16le');
+  return units;
+}
+
+function ownCopy(text: string): Uint16Array {
   if (!LITTLE_ENDIAN) { // Buffer's utf16le is little-endian whatever the platform
     const units = new Uint16Array(text.length);
     for (let i = 0; i < text.length; i++) units[i] = text.charCodeAt(i);
     return units;
   }
-  const need = text.length * 2;
-  let buf = scratch;
-  if (buf.length < need) {
-    buf = Buffer.allocUnsafeSlow(need <= SCRATCH_MAX * 2 ? Math.max(need, Math.min(buf.length * 2, SCRATCH_MAX * 2)) : need);
-    if (need <= SCRATCH_MAX * 2) scratch = buf;
-  }
+  const buf = Buffer.allocUnsafeSlow(text.length * 2);
   buf.write(text, 0, 'utf16le');
   return new Uint16Array(buf.buffer, buf.byteOffset, text.length);
+}
+
+// Leads of the literal prefixes, for short texts: one look at the code units already
+// copied costs less than a native search per prefix. A superset: literalPasses decides.
+const J = 74, I = 73, N = 78, X = 120, TL = 116, TU = 84;
+const LEAD = new Uint8Array(128);
+for (const c of [J, I, N, X, TL, TU]) LEAD[c] = 1;
+
+/** True when `b[0..n)` may hold eyJ, AKIA/ASIA, BEGIN, xo/xa, cret/CRET. */
+function mayHoldLiteral(b: Uint16Array, n: number): boolean {
+  for (let i = 2; i < n; i++) {
+    const c = b[i]!;
+    if (c >= 128 || LEAD[c] === 0) continue;
+    const p = b[i - 1]!;
+    const q = b[i - 2]!;
+    if (c === J ? p === 121 && q === 101
+      : c === I ? q === 65 && (p === 75 || p === 83)
+      : c === N ? p === I && q === 71
+      : c === X ? true
+      : c === TL ? p === 101 && q === 114
+      : p === 69 && q === 82) return true;
+  }
+  return n > 1 && (b[0] === X || b[1] === X);
 }
 
 /** Detectors that start with a fixed prefix, each found by a native search. */
