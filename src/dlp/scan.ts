@@ -39,10 +39,27 @@ export function scanText(text: string, options: ScanOptions = {}): Finding[] {
   const out: Finding[] = [];
   const n = text.length;
   if (n < 3) return out; // nothing shorter is a value
-  const units = codeUnits(text);
-  candidates(text, units, n, options.hints ?? NO_HINTS, out);
+  if (n < SHORT) return scanShort(text, n, options, out);
+  candidates(text, codeUnits(text), n, options.hints ?? NO_HINTS, out);
+  literalPasses(text, out);
+  return settle(out, options.types);
+}
+
+/**
+ * Short texts (most strings of a structured result): copied in JS while noting whether
+ * any trigger or literal lead occurs, so a clean string costs one look per character.
+ */
+function scanShort(text: string, n: number, options: ScanOptions, out: Finding[]): Finding[] {
+  const units = units16(n);
+  let seen = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    units[i] = c;
+    if (c < 128) seen |= MARK[c]!;
+  }
+  if ((seen & TRIGGERED) !== 0) candidates(text, units, n, options.hints ?? NO_HINTS, out);
   // the shortest prefixed value (an AWS key id) has 20 characters
-  if (n >= 20 && (n >= SHORT || mayHoldLiteral(units, n))) literalPasses(text, out);
+  if (n >= 20 && (seen & LEADS) !== 0 && mayHoldLiteral(units, n)) literalPasses(text, out);
   return settle(out, options.types);
 }
 
@@ -102,10 +119,13 @@ function codeUnits(text: string): Uint16Array {
     scratch = Buffer.allocUnsafeSlow(Math.min(SCRATCH_MAX, Math.max(n, scratchUnits.length * 2)) * 2);
     scratchUnits = new Uint16Array(scratch.buffer, scratch.byteOffset, scratch.length >> 1);
   }
-  const units = scratchUnits;
-  if (n < SHORT) for (let i = 0; i < n; i++) units[i] = text.charCodeAt(i);
-  else scratch.write(text, 0, 'utf16le');
-  return units;
+  scratch.write(text, 0, 'utf16le');
+  return scratchUnits;
+}
+
+/** The scratch units, at least `n` long (`n` < SHORT: always). */
+function units16(n: number): Uint16Array {
+  return scratchUnits.length >= n ? scratchUnits : new Uint16Array(n);
 }
 
 function ownCopy(text: string): Uint16Array {
@@ -124,6 +144,10 @@ function ownCopy(text: string): Uint16Array {
 const J = 74, I = 73, N = 78, X = 120, TL = 116, TU = 84;
 const LEAD = new Uint8Array(128);
 for (const c of [J, I, N, X, TL, TU]) LEAD[c] = 1;
+/** What a short text's copy loop notes: a trigger (the candidate loop has work) or a literal lead. */
+const TRIGGERED = 1, LEADS = 2;
+const MARK = new Uint8Array(128);
+for (let c = 0; c < 128; c++) MARK[c] = (TRIGGER[c] !== 0 ? TRIGGERED : 0) | (LEAD[c] !== 0 ? LEADS : 0);
 
 /** True when `b[0..n)` may hold eyJ, AKIA/ASIA, BEGIN, xo/xa, cret/CRET. */
 function mayHoldLiteral(b: Uint16Array, n: number): boolean {

@@ -24,6 +24,8 @@ const SSN_KEY = /ssn|social.?security/i;
 
 const hintCache = new Map<string, NumericHints>();
 const optionCache = new WeakMap<Plan, Map<string, ScanOptions>>();
+let lastPlan: Plan | undefined;
+let lastByKey: Map<string, ScanOptions> | undefined;
 
 /** What a property name says about its value (`phone`, `ssn`): national numbers count there. Cached per key and country. */
 function hintsFor(key: string | undefined, plan: Plan): NumericHints {
@@ -37,8 +39,9 @@ function hintsFor(key: string | undefined, plan: Plan): NumericHints {
 
 /** Scan options per plan and key, built once (a result walks the same keys thousands of times). */
 function scanOptions(plan: Plan, key: string | undefined): ScanOptions {
-  let byKey = optionCache.get(plan);
+  let byKey = plan === lastPlan ? lastByKey : optionCache.get(plan);
   if (!byKey) { byKey = new Map(); optionCache.set(plan, byKey); }
+  lastPlan = plan; lastByKey = byKey; // one call walks thousands of strings under the same plan
   const k = key ?? '';
   let o = byKey.get(k);
   if (!o) {

@@ -123,14 +123,22 @@ export function possibleInternational(candidate: string): boolean {
   return false;
 }
 
+/** Assigned calling codes (1 to 3 digits, none with a leading zero) as a table: no slice or property lookup per candidate. */
+const CALLING_CODES = new Uint8Array(1000);
+for (const code of [...Object.keys(META.country_calling_codes), ...Object.keys(META.nonGeographic ?? {})]) CALLING_CODES[Number(code)] = 1;
+
 /** True when the digits at `i` (just after a `+`) begin with an assigned country calling code. */
 export function hasCallingCode(text: string, i: number): boolean {
-  for (let l = 1; l <= 3; l++) {
-    const code = text.slice(i, i + l);
-    if (META.country_calling_codes[code] || META.nonGeographic?.[code]) return true;
+  let code = 0;
+  for (let l = 0; l < 3; l++) {
+    const d = text.charCodeAt(i + l) - 48;
+    if (!(d >= 0 && d <= 9) || (l === 0 && d === 0)) return false;
+    code = code * 10 + d;
+    if (CALLING_CODES[code] === 1) return true;
   }
   return false;
 }
+
 
 const ONLY_DIGITS = /^\+?\d+$/;
 
