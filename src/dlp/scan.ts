@@ -93,7 +93,7 @@ function candidates(text: string, b: Uint16Array, n: number, hints: NumericHints
         i = numericAt(text, i, hints, out);
         continue;
       }
-    } else if (k === AT) f = emailAt(text, i);
+    } else if (k === AT) f = emailAt(text, i, b);
     else if (k === UNDERSCORE) f = underscoreTokenAt(text, i);
     else if (i > 0 && i + 1 < n && isV6Edge(b[i - 1]!) && isV6Edge(b[i + 1]!)) f = ipv6At(text, i); // JSON `":` and `: ` cost nothing
     if (f) { out.push(f); i = Math.max(f.end, i + 1); } else i++;
