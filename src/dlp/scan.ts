@@ -68,7 +68,15 @@ function candidates(text: string, b: Uint16Array, n: number, hints: NumericHints
   let i = 0;
   while (i < n) {
     let c = b[i]!;
-    while (c >= 128 || TRIGGER[c] === 0) { if (++i === n) return; c = b[i]!; }
+    while (c >= 128 || TRIGGER[c] === 0) {
+      // two units a turn: prose between triggers runs long
+      if (i + 2 < n) {
+        const d = b[i + 1]!;
+        if (d < 128 && TRIGGER[d] !== 0) { c = d; i++; break; }
+        i += 2;
+      } else if (++i === n) return;
+      c = b[i]!;
+    }
     const k = TRIGGER[c]!;
     let f: Finding | undefined;
     if (k === DIG) {
