@@ -83,7 +83,9 @@ export function redactStructured(value: unknown, plan: Plan, r: Renderer, counts
   }
   let copy: Record<string, unknown> | undefined;
   const obj = value as Record<string, unknown>;
-  for (const k of Object.keys(obj)) {
+  for (const k in obj) {
+    // own keys only, as Object.keys; in a for-in loop V8 reads obj[k] from its enum cache
+    if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
     const v = obj[k];
     const mode = plan.fields.get(k);
     const next = mode !== undefined && v !== null && v !== undefined
