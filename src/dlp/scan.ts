@@ -8,6 +8,7 @@ import { numericAt, type NumericHints } from './detectors/numeric.js';
 import { pemAt } from './detectors/pem.js';
 import { slackAt, underscoreTokenAt } from './detectors/tokens.js';
 import type { DetectorType, Finding } from './types.js';
+import { codeUnits, SHORT, shortUnits } from './units.js';
 
 export interface ScanOptions {
   /** Detector types to report; default all. */
@@ -50,7 +51,7 @@ export function scanText(text: string, options: ScanOptions = {}): Finding[] {
  * any trigger or literal lead occurs, so a clean string costs one look per character.
  */
 function scanShort(text: string, n: number, options: ScanOptions, out: Finding[]): Finding[] {
-  const units = units16(n);
+  const units = shortUnits(n);
   let seen = 0;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
@@ -110,42 +111,6 @@ function candidates(text: string, b: Uint16Array, n: number, hints: NumericHints
 
 /** A hex digit or `:` (the only characters IPv6 has on both sides of a colon). */
 const isV6Edge = (c: number): boolean => c === 58 || (c < 128 && (T[c]! & HEXL) !== 0);
-
-/** One reusable buffer for the code units of texts up to 1 Mi characters; longer ones get their own. */
-const SCRATCH_MAX = 1 << 20;
-/** Below this length a JS copy beats the call into Buffer#write (structured results are mostly short strings). */
-const SHORT = 128;
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-let scratch = Buffer.allocUnsafeSlow(1 << 17);
-let scratchUnits = new Uint16Array(scratch.buffer, scratch.byteOffset, scratch.length >> 1);
-
-/** The code units of `text` in a typed array (UTF-16LE, one native copy; exact for every string). */
-function codeUnits(text: string): Uint16Array {
-  const n = text.length;
-  if (n > SCRATCH_MAX || !LITTLE_ENDIAN) return ownCopy(text);
-  if (scratchUnits.length < n) {
-    scratch = Buffer.allocUnsafeSlow(Math.min(SCRATCH_MAX, Math.max(n, scratchUnits.length * 2)) * 2);
-    scratchUnits = new Uint16Array(scratch.buffer, scratch.byteOffset, scratch.length >> 1);
-  }
-  scratch.write(text, 0, 'utf16le');
-  return scratchUnits;
-}
-
-/** The scratch units, at least `n` long (`n` < SHORT: always). */
-function units16(n: number): Uint16Array {
-  return scratchUnits.length >= n ? scratchUnits : new Uint16Array(n);
-}
-
-function ownCopy(text: string): Uint16Array {
-  if (!LITTLE_ENDIAN) { // Buffer's utf16le is little-endian whatever the platform
-    const units = new Uint16Array(text.length);
-    for (let i = 0; i < text.length; i++) units[i] = text.charCodeAt(i);
-    return units;
-  }
-  const buf = Buffer.allocUnsafeSlow(text.length * 2);
-  buf.write(text, 0, 'utf16le');
-  return new Uint16Array(buf.buffer, buf.byteOffset, text.length);
-}
 
 // Leads of the literal prefixes, for short texts: one look at the code units already
 // copied costs less than a native search per prefix. A superset: literalPasses decides.
