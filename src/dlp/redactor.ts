@@ -55,8 +55,8 @@ export function dlpRedactor(options: DlpRedactorOptions = {}): Redactor {
     const counts = newCount();
     const sc = result.structuredContent;
     const structuredContent = sc && (redactStructured(sc, plan, r, counts) as Record<string, unknown>);
-    const mirror = sc && result.content.length ? mirrors(sc) : undefined;
-    const content = result.content.map((b) => redactBlock(b, plan, r, counts, mirror, structuredContent));
+    const mirror = sc && structuredContent && result.content.length ? mirrorOf(sc, structuredContent) : undefined;
+    const content = result.content.map((b) => redactBlock(b, plan, r, counts, mirror));
     const changed = structuredContent !== sc || content.some((b, i) => b !== result.content[i]);
     return { value: changed ? { ...result, ...(structuredContent && { structuredContent }), content } : result, pii: counts };
   }
@@ -71,15 +71,39 @@ export function dlpRedactor(options: DlpRedactorOptions = {}): Redactor {
   };
 }
 
-/** The JSON texts a tool's text block usually is: its structured result, compact or indented. */
-function mirrors(sc: Record<string, unknown>): Set<string> {
-  return new Set([JSON.stringify(sc), JSON.stringify(sc, null, 2)]);
+/**
+ * Whether a text is the JSON of the structured result (compact or indented), the text
+ * block a tool usually sends beside it. Each form is serialised once, only when a text
+ * of its length and shape asks.
+ */
+function mirrorOf(source: Record<string, unknown>, redacted: Record<string, unknown>): Mirror {
+  let compact: string | undefined;
+  let indented: string | undefined;
+  return {
+    source,
+    redacted,
+    is(text) {
+      const lead = text.charCodeAt(0);
+      if (lead !== 123 && lead !== 91) return false; // { or [
+      if (text.charCodeAt(1) !== 10) return text === (compact ??= JSON.stringify(source));
+      return text === (indented ??= JSON.stringify(source, null, 2));
+    },
+  };
 }
 
-function redactBlock(b: ContentBlock, plan: Plan, r: Renderer, counts: PiiCount, mirror: Set<string> | undefined, redacted: Record<string, unknown> | undefined): ContentBlock {
+/** The structured result before and after redaction, and a test for its text mirror. */
+interface Mirror {
+  readonly source: Record<string, unknown>;
+  readonly redacted: Record<string, unknown>;
+  is(text: string): boolean;
+}
+
+function redactBlock(b: ContentBlock, plan: Plan, r: Renderer, counts: PiiCount, mirror: Mirror | undefined): ContentBlock {
   if (b.type === 'text') {
     // the text mirror of structuredContent is rebuilt from the redacted value (and not counted twice)
-    if (mirror?.has(b.text) && redacted) return { ...b, text: JSON.stringify(redacted, null, b.text.includes('\n  ') ? 2 : undefined) };
+    if (mirror?.is(b.text)) {
+      return mirror.redacted === mirror.source ? b : { ...b, text: JSON.stringify(mirror.redacted, null, b.text.charCodeAt(1) === 10 ? 2 : undefined) };
+    }
     const text = redactString(b.text, plan, r, counts);
     return text === b.text ? b : { ...b, text };
   }

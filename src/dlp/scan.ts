@@ -1,4 +1,4 @@
-import { ALNUM, CT, DIGIT, UPPER, WORD } from './chars.js';
+import { ALNUM, CT, HEXL, UPPER, WORD } from './chars.js';
 import { awsKeyIdAt, awsSecretIn, awsSecretsByName } from './detectors/aws.js';
 import { emailAt } from './detectors/email.js';
 import { ibanShape } from './detectors/iban.js';
@@ -8,6 +8,7 @@ import { numericAt, type NumericHints } from './detectors/numeric.js';
 import { pemAt } from './detectors/pem.js';
 import { slackAt, underscoreTokenAt } from './detectors/tokens.js';
 import type { DetectorType, Finding } from './types.js';
+import { codeUnits, SHORT, shortUnits } from './units.js';
 
 export interface ScanOptions {
   /** Detector types to report; default all. */
@@ -16,73 +17,136 @@ export interface ScanOptions {
   readonly hints?: NumericHints;
 }
 
-// The prefilter, in two parts. Literal prefixes (eyJ, AKIA, -----BEGIN, xox...) are found
-// by native indexOf passes. Everything else starts at a digit, `@`, `_` or `:`: a sticky
-// regex skips runs of other characters natively, and JS looks only at those four.
+// The prefilter, in two parts. Everything but prefixed tokens starts at a digit, `@`, `_`
+// or `:`; the text is copied once into a typed array (a native memcpy) and one loop over
+// its code units stops only at those four: reading a typed array costs a fraction of
+// `charCodeAt`, and a regex skip pays a call per stop. Literal prefixes (eyJ, AKIA,
+// -----BEGIN, xox...) are found by native indexOf passes on their rarest characters.
 const DIG = 1, AT = 2, UNDERSCORE = 3, COLON = 5;
 const TRIGGER = new Uint8Array(128);
 for (let c = 48; c <= 57; c++) TRIGGER[c] = DIG;
 TRIGGER[64] = AT; TRIGGER[95] = UNDERSCORE; TRIGGER[58] = COLON;
-const SKIP = /[^0-9@_:]+/y;
 const T = CT; // local binding: the hot loop reads the table without a module indirection
 const NO_HINTS: NumericHints = {};
 
 /**
  * Every validated sensitive value in `text`, in order, without overlaps.
- * Characters that cannot start a candidate are skipped natively; each candidate goes
- * to its detector's validator (Luhn, mod-97, checksum, phone metadata, ...).
+ * Characters that cannot start a candidate cost one typed-array read each; each
+ * candidate goes to its detector's validator (Luhn, mod-97, checksum, phone metadata, ...).
  *
  * @example scanText('card 4111 1111 1111 1111') // [{ type: 'card', start: 5, end: 24 }]
  */
 export function scanText(text: string, options: ScanOptions = {}): Finding[] {
   const out: Finding[] = [];
-  const hints = options.hints ?? NO_HINTS;
   const n = text.length;
+  if (n < 3) return out; // nothing shorter is a value
+  if (n < SHORT) return scanShort(text, n, options, out);
+  candidates(text, codeUnits(text), n, options.hints ?? NO_HINTS, out);
+  literalPasses(text, out);
+  return settle(out, options.types);
+}
+
+/**
+ * Short texts (most strings of a structured result): copied in JS while noting whether
+ * any trigger or literal lead occurs, so a clean string costs one look per character.
+ */
+function scanShort(text: string, n: number, options: ScanOptions, out: Finding[]): Finding[] {
+  const units = shortUnits(n);
+  let seen = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    units[i] = c;
+    if (c < 128) seen |= MARK[c]!;
+  }
+  if ((seen & TRIGGERED) !== 0) candidates(text, units, n, options.hints ?? NO_HINTS, out);
+  // the shortest prefixed value (an AWS key id) has 20 characters
+  if (n >= 20 && (seen & LEADS) !== 0 && mayHoldLiteral(units, n)) literalPasses(text, out);
+  return settle(out, options.types);
+}
+
+/** The trigger loop over `b` (the code units of `text`); detectors validate on `text`. */
+function candidates(text: string, b: Uint16Array, n: number, hints: NumericHints, out: Finding[]): void {
   let i = 0;
   while (i < n) {
-    const c = text.charCodeAt(i);
-    const k = c < 128 ? TRIGGER[c]! : 0;
-    if (k === 0) {
-      SKIP.lastIndex = i;
-      i = SKIP.test(text) ? SKIP.lastIndex : i + 1;
-      continue;
+    let c = b[i]!;
+    while (c >= 128 || TRIGGER[c] === 0) {
+      // two units a turn: prose between triggers runs long
+      if (i + 2 < n) {
+        const d = b[i + 1]!;
+        if (d < 128 && TRIGGER[d] !== 0) { c = d; i++; break; }
+        i += 2;
+      } else if (++i === n) return;
+      c = b[i]!;
     }
+    const k = TRIGGER[c]!;
     let f: Finding | undefined;
     if (k === DIG) {
-      const p = i > 0 ? text.charCodeAt(i - 1) : 32;
+      const p = i > 0 ? b[i - 1]! : 32;
       if (p < 128 && (T[p]! & WORD) !== 0) {
         // digits glued to a word: an IBAN ("DE89...") or part of an identifier / hash, skipped whole
-        const shape = (T[p]! & UPPER) !== 0 && i >= 2 && (T[text.charCodeAt(i - 2)]! & UPPER) !== 0 ? ibanShape(text, i - 2) : undefined;
+        const q = i >= 2 ? b[i - 2]! : 0;
+        const shape = (T[p]! & UPPER) !== 0 && q < 128 && (T[q]! & UPPER) !== 0 ? ibanShape(text, i - 2) : undefined;
         if (!shape?.valid) {
           if (shape) { i = shape.end; continue; }
           i++;
-          while (i < n) { const d = text.charCodeAt(i); if (d >= 128 || (T[d]! & ALNUM) === 0) break; i++; }
+          while (i < n) { const d = b[i]!; if (d >= 128 || (T[d]! & ALNUM) === 0) break; i++; }
           continue;
         }
         f = { type: 'iban', start: i - 2, end: shape.end };
       } else {
         // a short number that ends there (JSON amounts, counts, ids) is nothing: skip it inline
         let j = i + 1;
-        while (j < n && (T[text.charCodeAt(j)]! & DIGIT) !== 0 && text.charCodeAt(j) < 128) j++;
-        const next = j < n ? text.charCodeAt(j) : 0;
-        if (j - i < 7 && next !== 32 && next !== 45 && next !== 46 && next !== 40 && next !== 41 && !(i > 0 && (text.charCodeAt(i - 1) === 43 || text.charCodeAt(i - 1) === 40))) { i = j; continue; }
+        while (j < n && b[j]! - 48 >>> 0 < 10) j++;
+        const next = j < n ? b[j]! : 0;
+        if (j - i < 7 && next !== 32 && next !== 45 && next !== 46 && next !== 40 && next !== 41 && p !== 43 && p !== 40) { i = j; continue; }
         i = numericAt(text, i, hints, out);
         continue;
       }
-    } else if (k === AT) f = emailAt(text, i);
+    } else if (k === AT) f = emailAt(text, i, b);
     else if (k === UNDERSCORE) f = underscoreTokenAt(text, i);
-    else f = ipv6At(text, i);
+    else if (i > 0 && i + 1 < n && isV6Edge(b[i - 1]!) && isV6Edge(b[i + 1]!)) f = ipv6At(text, i); // JSON `":` and `: ` cost nothing
     if (f) { out.push(f); i = Math.max(f.end, i + 1); } else i++;
   }
-  if (n >= 20) literalPasses(text, out); // the shortest prefixed value (an AWS key id) has 20 characters
-  return settle(out, options.types);
+}
+
+/** A hex digit or `:` (the only characters IPv6 has on both sides of a colon). */
+const isV6Edge = (c: number): boolean => c === 58 || (c < 128 && (T[c]! & HEXL) !== 0);
+
+// Leads of the literal prefixes, for short texts: one look at the code units already
+// copied costs less than a native search per prefix. A superset: literalPasses decides.
+const J = 74, I = 73, N = 78, X = 120, TL = 116, TU = 84;
+const LEAD = new Uint8Array(128);
+for (const c of [J, I, N, X, TL, TU]) LEAD[c] = 1;
+/** What a short text's copy loop notes: a trigger (the candidate loop has work) or a literal lead. */
+const TRIGGERED = 1, LEADS = 2;
+const MARK = new Uint8Array(128);
+for (let c = 0; c < 128; c++) MARK[c] = (TRIGGER[c] !== 0 ? TRIGGERED : 0) | (LEAD[c] !== 0 ? LEADS : 0);
+
+/** True when `b[0..n)` may hold eyJ, AKIA/ASIA, BEGIN, xo/xa, cret/CRET. */
+function mayHoldLiteral(b: Uint16Array, n: number): boolean {
+  for (let i = 2; i < n; i++) {
+    const c = b[i]!;
+    if (c >= 128 || LEAD[c] === 0) continue;
+    const p = b[i - 1]!;
+    const q = b[i - 2]!;
+    if (c === J ? p === 121 && q === 101
+      : c === I ? q === 65 && (p === 75 || p === 83)
+      : c === N ? p === I && q === 71
+      : c === X ? true
+      : c === TL ? p === 101 && q === 114
+      : p === 69 && q === 82) return true;
+  }
+  return n > 1 && (b[0] === X || b[1] === X);
 }
 
 /** Detectors that start with a fixed prefix, each found by a native search. */
 function literalPasses(text: string, out: Finding[]): void {
-  for (let p = text.indexOf('eyJ'); p >= 0; p = text.indexOf('eyJ', p + 3)) {
-    const f = jwtAt(text, p);
-    if (f) { out.push(f); p = f.end - 3; }
+  // each search is for the prefix's rarest characters ("J", "BEGIN "): a common first
+  // letter ("e", "-") makes the native search stop at every one of them
+  for (let p = text.indexOf('J', 2); p >= 0; p = text.indexOf('J', p + 1)) {
+    if (text.charCodeAt(p - 1) !== 121 || text.charCodeAt(p - 2) !== 101) continue; // "ey"
+    const f = jwtAt(text, p - 2);
+    if (f) { out.push(f); p = f.end + 1; }
   }
   for (const prefix of ['AKIA', 'ASIA']) {
     for (let p = text.indexOf(prefix); p >= 0; p = text.indexOf(prefix, p + 4)) {
@@ -94,9 +158,10 @@ function literalPasses(text: string, out: Finding[]): void {
       if (s) out.push(s);
     }
   }
-  for (let p = text.indexOf('-----BEGIN '); p >= 0; p = text.indexOf('-----BEGIN ', p + 11)) {
-    const f = pemAt(text, p);
-    if (f) { out.push(f); p = f.end - 11; }
+  for (let p = text.indexOf('BEGIN ', 5); p >= 0; p = text.indexOf('BEGIN ', p + 6)) {
+    if (!text.startsWith('-----', p - 5)) continue;
+    const f = pemAt(text, p - 5);
+    if (f) { out.push(f); p = f.end - 1; }
   }
   for (const prefix of ['xox', 'xapp-']) {
     for (let p = text.indexOf(prefix); p >= 0; p = text.indexOf(prefix, p + 3)) {

@@ -42,8 +42,11 @@ export function awsSecretIn(text: string, from: number, to: number): Finding | u
  * `AWS_SECRET_ACCESS_KEY=...`. A separate pass over the few places "secret" occurs.
  */
 export function awsSecretsByName(text: string, out: Finding[]): void {
-  for (const needle of ['ecret', 'ECRET']) {
-    for (let p = text.indexOf(needle); p >= 0; p = text.indexOf(needle, p + 5)) {
+  for (const [needle, lead] of [['cret', 101], ['CRET', 69]] as const) {
+    // searched without its "e": a native search stops at every occurrence of the first letter
+    for (let q = text.indexOf(needle, 1); q >= 0; q = text.indexOf(needle, q + 4)) {
+      if (text.charCodeAt(q - 1) !== lead) continue;
+      const p = q - 1;
       let s = p - 1;
       while (s > 0 && p - s < 24 && isWord(text.charCodeAt(s - 1))) s--;
       let e = p + 5;

@@ -151,6 +151,8 @@ function phone(text: string, usable: number, hints: NumericHints, out: Finding[]
   const plus = text.charCodeAt(ps - 1) === 43;
   if (plus) ps--;
   if (plus && !hasCallingCode(text, gs[0]!)) return -1;
+  // national numbers (no `+`) need 9+ digits (area code included) and context: dates and ids never reach the parser
+  if (!plus && !hints.phone && (lastTotal(usable) < 9 || !phoneContext(contextWindow(text, ps)))) return -1;
   let total = 0;
   let tries = 0;
   const cands: number[] = [];
@@ -159,9 +161,7 @@ function phone(text: string, usable: number, hints: NumericHints, out: Finding[]
     if (total > 17) break;
     if (total >= 7) cands.push(m);
   }
-  // national numbers (no `+`) need 9+ digits (area code included) and context: dates and ids never reach the parser
   if (cands.length === 0) return -1;
-  if (!plus && !hints.phone && (lastTotal(usable) < 9 || !phoneContext(contextWindow(text, ps)))) return -1;
   for (let c = cands.length - 1; c >= 0 && tries < 3; c--, tries++) {
     const m = cands[c]!;
     const cand = text.slice(ps, ge[m]);

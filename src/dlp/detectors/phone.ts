@@ -30,6 +30,8 @@ function planRegex(key: string, plan: Raw | undefined): RegExp | null {
 }
 
 const planCache = new Map<string, [string, Raw | undefined][]>();
+/** The same plans by calling code as a number (1 to 999): no slice and string hash per candidate. */
+const plansByCode: ([string, Raw | undefined][] | undefined)[] = new Array(1000);
 
 function plansFor(callingCode: string): [string, Raw | undefined][] {
   let plans = planCache.get(callingCode);
@@ -89,10 +91,13 @@ function nationalOf(key: string, plan: Raw | undefined, national: string): strin
 
 /** True when `digits` (no `+`, no separators) is a valid international number. */
 export function validInternational(digits: string): boolean {
-  if (digits.length < 7 || digits.length > 17) return false;
+  if (digits.length < 7 || digits.length > 17 || digits.charCodeAt(0) === 48) return false; // no calling code starts with 0
+  let code = 0;
   for (let l = 1; l <= 3; l++) {
-    const code = digits.slice(0, l);
-    const plans = plansFor(code);
+    const d = digits.charCodeAt(l - 1) - 48;
+    if (!(d >= 0 && d <= 9)) return false;
+    code = code * 10 + d;
+    const plans = (plansByCode[code] ??= plansFor(String(code)));
     if (plans.length === 0) continue;
     const national = nationalOf(plans[0]![0], plans[0]![1], digits.slice(l));
     for (const [key, plan] of plans) if (planRegex(key, plan)?.test(national)) return true;
@@ -123,23 +128,36 @@ export function possibleInternational(candidate: string): boolean {
   return false;
 }
 
+/** Assigned calling codes (1 to 3 digits, none with a leading zero) as a table: no slice or property lookup per candidate. */
+const CALLING_CODES = new Uint8Array(1000);
+for (const code of [...Object.keys(META.country_calling_codes), ...Object.keys(META.nonGeographic ?? {})]) CALLING_CODES[Number(code)] = 1;
+
 /** True when the digits at `i` (just after a `+`) begin with an assigned country calling code. */
 export function hasCallingCode(text: string, i: number): boolean {
-  for (let l = 1; l <= 3; l++) {
-    const code = text.slice(i, i + l);
-    if (META.country_calling_codes[code] || META.nonGeographic?.[code]) return true;
+  let code = 0;
+  for (let l = 0; l < 3; l++) {
+    const d = text.charCodeAt(i + l) - 48;
+    if (!(d >= 0 && d <= 9) || (l === 0 && d === 0)) return false;
+    code = code * 10 + d;
+    if (CALLING_CODES[code] === 1) return true;
   }
   return false;
 }
 
-const ONLY_DIGITS = /^\+?\d+$/;
+
+/** `raw` is digits only after an optional leading `+`. */
+function onlyDigits(raw: string, from: number): boolean {
+  if (raw.length <= from) return false;
+  for (let k = from; k < raw.length; k++) { const d = raw.charCodeAt(k) - 48; if (!(d >= 0 && d <= 9)) return false; }
+  return true;
+}
 
 /** Validates a candidate as written: `+` numbers on their own, national ones under `defaultCountry`. */
 export function validPhone(candidate: string, defaultCountry?: CountryCode): boolean {
   // "(0)" is the trunk prefix some write inside an international number: +49 (0)30 ...
   const plus = candidate.startsWith('+');
   const raw = plus ? candidate.replace('(0)', '') : candidate;
-  const digits = ONLY_DIGITS.test(raw) ? raw.slice(plus ? 1 : 0) : raw.replace(/\D/g, '');
+  const digits = onlyDigits(raw, plus ? 1 : 0) ? raw.slice(plus ? 1 : 0) : raw.replace(/\D/g, '');
   if (plus) return validInternational(digits);
   return defaultCountry !== undefined && validNational(digits, defaultCountry);
 }
