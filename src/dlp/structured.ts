@@ -21,6 +21,8 @@ function add(counts: PiiCount, type: string): void {
 
 const PHONE_KEY = /phone|mobile|^tel|tel$|fax|msisdn|cell/i;
 const SSN_KEY = /ssn|social.?security/i;
+/** The same names `awsSecretsByName` accepts in free text: "secret" with "aws" or "access". */
+const AWS_SECRET_KEY = /^(?=.*secret)(?=.*(?:aws|access)).{6,64}$/i;
 
 const hintCache = new Map<string, NumericHints>();
 const optionCache = new WeakMap<Plan, Map<string, ScanOptions>>();
@@ -32,7 +34,7 @@ function hintsFor(key: string | undefined, plan: Plan): NumericHints {
   const id = `${plan.defaultCountry}:${key ?? ''}`;
   let h = hintCache.get(id);
   if (h) return h;
-  h = key === undefined ? { defaultCountry: plan.defaultCountry } : { phone: PHONE_KEY.test(key), ssn: SSN_KEY.test(key), defaultCountry: plan.defaultCountry };
+  h = key === undefined ? { defaultCountry: plan.defaultCountry } : { phone: PHONE_KEY.test(key), ssn: SSN_KEY.test(key), awsSecret: AWS_SECRET_KEY.test(key), defaultCountry: plan.defaultCountry };
   if (hintCache.size < 4096) hintCache.set(id, h);
   return h;
 }

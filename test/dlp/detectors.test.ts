@@ -5,6 +5,9 @@ import { validSsn } from '../../src/dlp/detectors/ssn.js';
 import { argsContainSecret } from '../../src/dlp/facts.js';
 import { keepLast4, mask } from '../../src/dlp/modes.js';
 import { scanText } from '../../src/dlp/scan.js';
+import { renderer } from '../../src/dlp/modes.js';
+import { DEFAULT_PROFILE, planFor } from '../../src/dlp/profile.js';
+import { newCount, redactStructured } from '../../src/dlp/structured.js';
 import { checksummed, prng } from './corpus.js';
 
 const found = (s: string) => scanText(s).map((f) => `${f.type}:${s.slice(f.start, f.end)}`);
@@ -80,5 +83,26 @@ describe('args.contains_secret fact', () => {
     expect(argsContainSecret({ [gh]: 1 })).toBe(true);
     expect(argsContainSecret({ note: 'ghp_ + 36 characters is the shape', sha: '3f786850e387550fdab836ed7e6dc881de23001b', email: 'jane@example.com' })).toBe(false);
     expect(argsContainSecret({ k: gh.slice(0, -1) + (gh.endsWith('a') ? 'b' : 'a') })).toBe(false);
+  });
+});
+
+describe('AWS secret named by its JSON key', () => {
+  const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEK1';
+  const scan = (value: unknown) => {
+    const counts = newCount();
+    const out = redactStructured(value, planFor(DEFAULT_PROFILE), renderer(), counts);
+    return { out: JSON.stringify(out), counts };
+  };
+  it('is masked when the key names it (the key is the context the value lacks)', () => {
+    for (const key of ['SecretAccessKey', 'aws_secret', 'AWS_SECRET_ACCESS_KEY', 'secret_access_key']) {
+      const r = scan({ Credentials: { [key]: secret, Expiration: '2026-11-25T00:00:00Z' } });
+      expect(r.out, key).not.toContain(secret);
+      expect(r.counts.byType['aws_secret'], key).toBe(1);
+    }
+  });
+  it('leaves the same value alone under another key, and a non-secret under the secret key', () => {
+    expect(scan({ description: secret }).out).toContain(secret);
+    expect(scan({ SecretAccessKey: 'not-configured' }).out).toContain('not-configured');
+    expect(scan({ SecretAccessKey: '3f786850e387550fdab836ed7e6dc881de23001b' }).out).toContain('3f786850e387550fdab836ed7e6dc881de23001b');
   });
 });

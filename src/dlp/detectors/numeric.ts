@@ -10,6 +10,8 @@ import { ssnContext, validSsn } from './ssn.js';
 export interface NumericHints {
   readonly phone?: boolean;
   readonly ssn?: boolean;
+  /** The key names an AWS secret access key (`SecretAccessKey`, `aws_secret`): the whole value may be one. */
+  readonly awsSecret?: boolean;
   readonly defaultCountry?: CountryCode;
 }
 
