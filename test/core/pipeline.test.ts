@@ -132,10 +132,10 @@ describe('pipeline through the SDK client (InMemoryTransport)', () => {
     const p2 = await createPalisade({ tools: [early], env: {} });
     expect((await p2.call(alice, 'early', {}, { signal: gone.signal })).structuredContent).toEqual({ aborted: true });
     // A handler that never reads its signal adds no listener to the caller's.
-    const { getEventListeners } = await import('node:events');
+    const { EventEmitter } = await import('node:events');
     const keep = new AbortController();
     await palisade.call(alice, 'quick', {}, { signal: keep.signal });
-    expect(getEventListeners(keep.signal, 'abort')).toHaveLength(0);
+    expect(EventEmitter.getEventListeners(keep.signal, 'abort')).toHaveLength(0);
   });
 
   it('takes the trace id from _meta.traceparent', async () => {
