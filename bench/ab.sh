@@ -8,6 +8,8 @@ root=$(git rev-parse --show-toplevel)
 for c in "$@"; do
   d="$root/.tmp/ab/$c"
   if [ ! -d "$d" ]; then mkdir -p "$d"; git -C "$root" archive "$c" src bench seed package.json tsconfig.json | tar -x -C "$d"; fi
+  # This driver, whatever the commit (older ones predate it; it only uses bench/inprocess.ts and bench/http.ts).
+  cp "$root/bench/quick.ts" "$d/bench/quick.ts"
 done
 i=0
 while [ $i -lt "$rounds" ]; do
