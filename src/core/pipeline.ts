@@ -5,7 +5,7 @@ import { DenyError, FaultError } from './errors.js';
 import type { CheckedInvocation, Invocation } from './invocation.js';
 import type { Logger } from './logger.js';
 import { NO_PII, type CallRecord, type PiiCounts, type Recorder, type TrailEntry } from './record.js';
-import type { ToolContext } from './tool.js';
+import { isThenable, runHandler } from './handler.js';
 
 export type { CallRecord, Recorder, TrailEntry, PiiCounts } from './record.js';
 export type { Logger } from './logger.js';
@@ -129,7 +129,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const dryRun = new Set<StageName>(options.dryRun ?? []);
   const now = options.now ?? Date.now;
   const hr = options.hrNow ?? (() => performance.now());
-  const timeoutMs = options.handlerTimeoutMs ?? 30_000;
+  const handlerOptions = { timeoutMs: options.handlerTimeoutMs ?? 30_000, now };
   const log = options.logger;
 
   function observe(e: StageEvent): void {
@@ -192,7 +192,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         const checked = inv as CheckedInvocation;
         if (checked.args === undefined) throw new FaultError('INTERNAL_ERROR', 'the schema stage did not run');
         const h0 = hr();
-        const raw = await runHandler(checked);
+        const raw = await runHandler(checked, handlerOptions);
         if (observed) observe({ stage: 'handler', guard: checked.tool.name, invocation: inv, startedAt: h0, durationMs: hr() - h0, dryRun: false });
         const r0 = hr();
         const red = await redactor.redact(raw, checked);
@@ -273,35 +273,6 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     return undefined;
   }
 
-  async function runHandler(inv: CheckedInvocation): Promise<RedactInput> {
-    const limit = inv.tool.timeoutMs ?? timeoutMs;
-    const cancel = handlerSignal(inv.signal);
-    const ctx: ToolContext = {
-      principal: inv.principal, traceId: inv.traceId, region: routedRegion(inv), deadline: now() + limit, invocation: inv,
-      get signal() { return cancel.signal(); },
-    };
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const running: unknown = inv.tool.call ? inv.tool.call(inv.args, ctx) : inv.tool.handler(inv.args, ctx);
-      // One promise settles with the handler or the deadline, whichever comes first.
-      const result = await new Promise<unknown>((resolve, reject) => {
-        timer = setTimeout(() => {
-          cancel.abort(new Error('deadline'));
-          reject(new FaultError('UPSTREAM_ERROR', `tool ${inv.tool.name} did not answer within ${limit} ms`));
-        }, limit);
-        if (isThenable<unknown>(running)) running.then(resolve, reject); else resolve(running);
-      });
-      if (inv.tool.call) return result as RedactInput;
-      if (!inv.tool.output) return { structuredContent: result as Record<string, unknown>, content: [] };
-      const checked = inv.tool.output.check(result as Record<string, unknown>);
-      if (checked === undefined) throw new FaultError('INTERNAL_ERROR', `tool ${inv.tool.name} returned a result outside its output schema`);
-      return { structuredContent: checked, content: [] };
-    } finally {
-      clearTimeout(timer);
-      cancel.done();
-    }
-  }
-
   return { stages: table, invoke, preflight, record };
 }
 
@@ -316,52 +287,6 @@ function flatten(t: StageTable): { stage: GuardStage; guard: Guard<Invocation> }
     add(stage, t[stage] as Guard<never> | readonly Guard<never>[] | undefined);
   }
   return out;
-}
-
-/**
- * The handler's AbortSignal, made only when the tool reads it (most never do: an
- * AbortController and a listener per call cost about 4% of an in-process call). It aborts
- * on the caller's abort while the handler runs, and on the deadline, as an eager one would.
- */
-function handlerSignal(caller: AbortSignal): { signal(): AbortSignal; abort(reason: unknown): void; done(): void } {
-  let ac: AbortController | undefined;
-  let reason: unknown;
-  let aborted = false;
-  let running = true;
-  const onAbort = () => ac!.abort(caller.reason);
-  return {
-    signal() {
-      if (ac) return ac.signal;
-      ac = new AbortController();
-      if (aborted) ac.abort(reason);
-      else if (caller.aborted) ac.abort(caller.reason);
-      else if (running) caller.addEventListener('abort', onAbort, { once: true });
-      return ac.signal;
-    },
-    abort(why) {
-      if (aborted) return;
-      aborted = true;
-      reason = why;
-      ac?.abort(why);
-    },
-    done() {
-      if (!running) return;
-      running = false;
-      if (ac) caller.removeEventListener('abort', onAbort);
-    },
-  };
-}
-
-function isThenable<T>(v: T | Promise<T>): v is Promise<T> {
-  return typeof (v as { then?: unknown } | null)?.then === 'function';
-}
-
-function routedRegion(inv: CheckedInvocation): string {
-  for (let i = inv.obligations.length - 1; i >= 0; i--) {
-    const o = inv.obligations[i]!;
-    if (o.kind === 'route') return o.region;
-  }
-  return inv.principal.region;
 }
 
 /** Structured results get their text block here, after redaction, so the text never carries what DLP removed. */
