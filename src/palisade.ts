@@ -1,5 +1,6 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createCatalog, type ToolCatalog } from './core/catalog.js';
+import { newTraceId } from './core/ids.js';
 import type { Decision, Outcome } from './core/decision.js';
 import type { ClientChannel, Invocation } from './core/invocation.js';
 import type { Logger } from './core/logger.js';
@@ -145,7 +146,7 @@ export async function createPalisade(options: PalisadeOptions): Promise<Palisade
     const tool = cat.get(name) ?? placeholderTool(name);
     const trace = o.traceId !== undefined ? { traceId: o.traceId, parentSpanId: o.parentSpanId } : traceContextFrom(o.meta);
     return {
-      traceId: trace?.traceId ?? randomBytes(16).toString('hex'),
+      traceId: trace?.traceId ?? newTraceId(),
       ...(trace?.parentSpanId !== undefined && { parentSpanId: trace.parentSpanId }),
       principal,
       tool,

@@ -6,7 +6,7 @@ import { ConfigError } from './core/errors.js';
 import type { Principal } from './core/principal.js';
 import { assertNoWildcardGrants } from './core/principal.js';
 import { dlpRedactor } from './dlp/redactor.js';
-import { createLogger, type PalisadeLogger } from './log.js';
+import { createLogger, flushLogger, type PalisadeLogger } from './log.js';
 import { createPalisade, type Palisade } from './palisade.js';
 import { createMemoryStore } from './state/memory.js';
 import { createRedisStore } from './state/redis.js';
@@ -167,6 +167,7 @@ export async function createRuntime(loaded: LoadedConfig, options: RuntimeOption
       switches.close();
       await reference.close();
       await store.close();
+      await flushLogger(logger);
     },
   };
 }

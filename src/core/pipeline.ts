@@ -5,7 +5,7 @@ import { DenyError, FaultError } from './errors.js';
 import type { CheckedInvocation, Invocation } from './invocation.js';
 import type { Logger } from './logger.js';
 import { NO_PII, type CallRecord, type PiiCounts, type Recorder, type TrailEntry } from './record.js';
-import type { ToolContext } from './tool.js';
+import { isThenable, runHandler } from './handler.js';
 
 export type { CallRecord, Recorder, TrailEntry, PiiCounts } from './record.js';
 export type { Logger } from './logger.js';
@@ -125,10 +125,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const redactor = options.redactor ?? noRedaction;
   const recorders = options.recorders ?? [];
   const observers: readonly StageObserver[] = typeof options.onStage === 'function' ? [options.onStage] : (options.onStage ?? []);
+  const observed = observers.length > 0;
   const dryRun = new Set<StageName>(options.dryRun ?? []);
   const now = options.now ?? Date.now;
   const hr = options.hrNow ?? (() => performance.now());
-  const timeoutMs = options.handlerTimeoutMs ?? 30_000;
+  const handlerOptions = { timeoutMs: options.handlerTimeoutMs ?? 30_000, now };
   const log = options.logger;
 
   function observe(e: StageEvent): void {
@@ -137,15 +138,21 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     }
   }
 
-  async function runGuard(g: Guard<Invocation>, inv: Invocation, stage: GuardStage, usePeek: boolean): Promise<Decision> {
+  // A synchronous guard's answer is used as is: an await per stage costs a microtask turn each.
+  function runGuard(g: Guard<Invocation>, inv: Invocation, stage: GuardStage, usePeek: boolean): Decision | Promise<Decision> {
+    let got: Decision | Promise<Decision>;
     try {
-      const fn = usePeek && g.peek ? g.peek : g.check;
-      return await fn.call(g, inv);
+      got = (usePeek && g.peek ? g.peek : g.check).call(g, inv);
     } catch (err) {
-      log?.error({ stage, guard: g.name, err: errName(err) }, 'guard fault; denying (fail closed)');
-      if (err instanceof FaultError || err instanceof DenyError) return deny(err.code, err.message);
-      return deny('INTERNAL_ERROR', `stage ${stage} failed; the call was denied`);
+      return guardFault(g, stage, err);
     }
+    return isThenable(got) ? Promise.resolve(got).catch((err: unknown) => guardFault(g, stage, err)) : got;
+  }
+
+  function guardFault(g: Guard<Invocation>, stage: GuardStage, err: unknown): Decision {
+    log?.error({ stage, guard: g.name, err: errName(err) }, 'guard fault; denying (fail closed)');
+    if (err instanceof FaultError || err instanceof DenyError) return deny(err.code, err.message);
+    return deny('INTERNAL_ERROR', `stage ${stage} failed; the call was denied`);
   }
 
   async function invoke(start: Invocation): Promise<Outcome> {
@@ -161,12 +168,14 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     try {
       for (const { stage, guard } of table) {
         const s0 = hr();
-        const raw = await runGuard(guard, inv, stage, false);
-        const d = { ...raw, stage } as Decision;
+        const got = runGuard(guard, inv, stage, false);
+        const raw = isThenable(got) ? await got : got;
+        // An allow is only read here; a deny (and what observers see) carries its stage.
+        const d = raw.allow && !observed ? raw : ({ ...raw, stage } as Decision);
         const shadow = !d.allow && dryRun.has(stage);
         const ms = hr() - s0;
         trail.push({ stage, allow: d.allow, ...(!d.allow && { code: d.code }), durationMs: ms, ...(shadow && { dryRun: true }), ...(d.notes && { notes: d.notes }) });
-        observe({ stage, guard: guard.name, invocation: inv, decision: d, startedAt: s0, durationMs: ms, dryRun: shadow });
+        if (observed) observe({ stage, guard: guard.name, invocation: inv, decision: d, startedAt: s0, durationMs: ms, dryRun: shadow });
         if (!d.allow) {
           if (shadow) { log?.warn({ stage, code: d.code, traceId: inv.traceId }, 'dry-run: would deny'); continue; }
           outcome = { kind: 'denied', deny: d };
@@ -183,14 +192,14 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         const checked = inv as CheckedInvocation;
         if (checked.args === undefined) throw new FaultError('INTERNAL_ERROR', 'the schema stage did not run');
         const h0 = hr();
-        const raw = await runHandler(checked);
-        observe({ stage: 'handler', guard: checked.tool.name, invocation: inv, startedAt: h0, durationMs: hr() - h0, dryRun: false });
+        const raw = await runHandler(checked, handlerOptions);
+        if (observed) observe({ stage: 'handler', guard: checked.tool.name, invocation: inv, startedAt: h0, durationMs: hr() - h0, dryRun: false });
         const r0 = hr();
         const red = await redactor.redact(raw, checked);
         pii = red.pii;
         const ms = hr() - r0;
         trail.push({ stage: 'handler', allow: true, durationMs: r0 - h0 }, { stage: 'redact', allow: true, durationMs: ms });
-        observe({ stage: 'redact', invocation: inv, startedAt: r0, durationMs: ms, dryRun: false });
+        if (observed) observe({ stage: 'redact', invocation: inv, startedAt: r0, durationMs: ms, dryRun: false });
         outcome = { kind: 'ok', result: toStored(checked, red.value, resultMeta), replayed: false };
       } else if (outcome.kind === 'ok' && Object.keys(resultMeta).length) {
         outcome = { ...outcome, result: { ...outcome.result, meta: { ...outcome.result.meta, ...resultMeta } } };
@@ -199,10 +208,13 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       outcome = faultOutcome(err, inv, log);
       decidedBy = 'handler';
     }
-    for (const fin of finalizers.reverse()) {
-      try { await fin(outcome); } catch (err) { log?.error({ err: errName(err) }, 'finalizer fault'); }
+    for (let i = finalizers.length - 1; i >= 0; i--) {
+      try {
+        const done = finalizers[i]!(outcome);
+        if (isThenable(done)) await done;
+      } catch (err) { log?.error({ err: errName(err) }, 'finalizer fault'); }
     }
-    await record({
+    const recorded = recordAll({
       kind: 'call',
       traceId: inv.traceId,
       ...(inv.parentSpanId !== undefined && { parentSpanId: inv.parentSpanId }),
@@ -217,6 +229,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       pii,
       transport: inv.transport,
     });
+    if (recorded) await recorded;
     return outcome;
   }
 
@@ -229,7 +242,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       // A stage after schema needs validated args, unless it was asked for by name and can
       // peek without them (the limits stage's "is this principal over its rate?").
       if (!RAW_STAGES.has(stage) && (cur as CheckedInvocation).args === undefined && !(o.stages?.includes(stage) && guard.peek)) continue;
-      const d = { ...(await runGuard(guard, cur, stage, true)), stage } as Decision;
+      const got = runGuard(guard, cur, stage, true);
+      const d = { ...(isThenable(got) ? await got : got), stage } as Decision;
       if (!d.allow) {
         if (dryRun.has(stage)) continue;
         return d;
@@ -241,36 +255,22 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   }
 
   async function record(rec: CallRecord): Promise<void> {
-    for (const r of recorders) {
-      try { await r.record(rec); } catch (err) { log?.error({ err: errName(err) }, 'recorder fault'); }
-    }
+    await recordAll(rec);
   }
 
-  async function runHandler(inv: CheckedInvocation): Promise<RedactInput> {
-    const limit = inv.tool.timeoutMs ?? timeoutMs;
-    const deadline = now() + limit;
-    const ac = new AbortController();
-    const onAbort = () => ac.abort(inv.signal.reason);
-    if (inv.signal.aborted) ac.abort(inv.signal.reason); else inv.signal.addEventListener('abort', onAbort, { once: true });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        ac.abort(new Error('deadline'));
-        reject(new FaultError('UPSTREAM_ERROR', `tool ${inv.tool.name} did not answer within ${limit} ms`));
-      }, limit);
-    });
-    const ctx: ToolContext = { principal: inv.principal, traceId: inv.traceId, region: routedRegion(inv), signal: ac.signal, deadline, invocation: inv };
-    try {
-      if (inv.tool.call) return await Promise.race([inv.tool.call(inv.args, ctx), timeout]);
-      const result = await Promise.race([inv.tool.handler(inv.args, ctx), timeout]);
-      if (!inv.tool.output) return { structuredContent: result, content: [] };
-      const checked = inv.tool.output.check(result);
-      if (checked === undefined) throw new FaultError('INTERNAL_ERROR', `tool ${inv.tool.name} returned a result outside its output schema`);
-      return { structuredContent: checked, content: [] };
-    } finally {
-      clearTimeout(timer);
-      inv.signal.removeEventListener('abort', onAbort);
+  /** Every recorder, in order; a promise only when one of them answers with one (the audit recorder queues synchronously). */
+  function recordAll(rec: CallRecord, from = 0): Promise<void> | undefined {
+    for (let i = from; i < recorders.length; i++) {
+      let done: void | Promise<void>;
+      try { done = recorders[i]!.record(rec); } catch (err) { log?.error({ err: errName(err) }, 'recorder fault'); continue; }
+      if (isThenable(done)) {
+        return done.then(
+          () => recordAll(rec, i + 1),
+          (err: unknown) => { log?.error({ err: errName(err) }, 'recorder fault'); return recordAll(rec, i + 1); },
+        );
+      }
     }
+    return undefined;
   }
 
   return { stages: table, invoke, preflight, record };
@@ -287,14 +287,6 @@ function flatten(t: StageTable): { stage: GuardStage; guard: Guard<Invocation> }
     add(stage, t[stage] as Guard<never> | readonly Guard<never>[] | undefined);
   }
   return out;
-}
-
-function routedRegion(inv: CheckedInvocation): string {
-  for (let i = inv.obligations.length - 1; i >= 0; i--) {
-    const o = inv.obligations[i]!;
-    if (o.kind === 'route') return o.region;
-  }
-  return inv.principal.region;
 }
 
 /** Structured results get their text block here, after redaction, so the text never carries what DLP removed. */

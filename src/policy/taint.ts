@@ -10,6 +10,8 @@ export interface SessionRef {
   readonly sessionId: string;
 }
 
+const MEMO_MAX = 10_000;
+
 /** Session taint in the state store: shared by every instance on the same store (Redis). */
 export interface TaintStore {
   mark(ref: SessionRef): Promise<void>;
@@ -20,7 +22,19 @@ export interface TaintStore {
 export function createTaintStore(store: StateStore, options: { ttlMs?: number } = {}): TaintStore {
   const ttl = options.ttlMs ?? 24 * 3600_000;
   // The principal is part of the key: a session id alone is not proof of whose session it is.
-  const key = (r: SessionRef) => stateKey('taint', r.tenant, r.principalId, r.sessionId);
+  // The key (a SHA-256) is the same on every call of a session: it is computed once per session
+  // and kept in a bounded memo; the taint itself is read from the store on every call.
+  const memo = new Map<string, string>();
+  const key = (r: SessionRef) => {
+    const id = JSON.stringify([r.tenant, r.principalId, r.sessionId]);
+    let k = memo.get(id);
+    if (k === undefined) {
+      if (memo.size >= MEMO_MAX) memo.clear();
+      k = stateKey('taint', r.tenant, r.principalId, r.sessionId);
+      memo.set(id, k);
+    }
+    return k;
+  };
   return {
     async mark(ref) { await store.set(key(ref), '1', ttl); },
     async isTainted(ref) { return (await store.get(key(ref))) !== null; },

@@ -40,21 +40,22 @@ export function createSqliteStore(options: SqliteStoreOptions): StateStore {
     trimBus: db.prepare<[number]>('DELETE FROM bus WHERE at < ?'),
   };
   const expiry = (ttlMs?: number) => (ttlMs === undefined ? null : now() + ttlMs);
-  const immediate = <T>(fn: () => T): T => db.transaction(fn).immediate();
-
-  const setIfAbsent = (key: string, value: string, ttlMs?: number) => immediate(() => {
+  // Each read-modify-write is one transaction function, built once (BEGIN IMMEDIATE per call, not a new wrapper).
+  const setIfAbsentTx = db.transaction((key: string, value: string, ttlMs?: number) => {
     const row = q.getRow.get(key);
     if (row && (row.expires_at === null || row.expires_at > now())) return false;
     q.put.run(key, value, expiry(ttlMs));
     return true;
   });
-  const incr = (key: string, by: number, ttlMs?: number) => immediate(() => {
+  const incrTx = db.transaction((key: string, by: number, ttlMs?: number) => {
     const row = q.getRow.get(key);
     const alive = row && (row.expires_at === null || row.expires_at > now());
     const next = (alive ? Number(row.value) : 0) + by;
     q.put.run(key, String(next), alive ? row.expires_at : expiry(ttlMs));
     return next;
   });
+  const setIfAbsent = (key: string, value: string, ttlMs?: number): boolean => setIfAbsentTx.immediate(key, value, ttlMs);
+  const incr = (key: string, by: number, ttlMs?: number): number => incrTx.immediate(key, by, ttlMs);
 
   const listeners = new Map<string, Set<(m: string) => void>>();
   let lastId = q.maxId.get()?.id ?? 0;

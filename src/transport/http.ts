@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { newTraceId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import { isLoopbackHost } from '../core/loopback.js';
 import { parseTraceparent, type Palisade } from '../palisade.js';
@@ -104,7 +104,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpEdge> {
     sendRefusal(res, refusal);
     const trace = parseTraceparent(req.headers['traceparent']);
     void o.palisade.recordEdge({
-      traceId: trace?.traceId ?? randomBytes(16).toString('hex'),
+      traceId: trace?.traceId ?? newTraceId(),
       ...(trace && { parentSpanId: trace.parentSpanId }),
       at: Date.now(),
       ...(who.principal && { principal: who.principal }),

@@ -96,6 +96,48 @@ describe('pipeline through the SDK client (InMemoryTransport)', () => {
     expect(codeOf(r)).toBe('UPSTREAM_ERROR');
   });
 
+  it('aborts the handler signal on the deadline even when the handler reads it late', async () => {
+    const { defineTool } = await import('../../src/core/define.js');
+    let late: AbortSignal | undefined;
+    const slow = defineTool({
+      name: 'slow', description: 'sleeps', effect: 'read', scope: 'demo.read', input: {},
+      handler: (_a, ctx) => new Promise<Record<string, unknown>>((resolve) => setTimeout(() => { late = ctx.signal; resolve({}); }, 120)),
+    });
+    const palisade = await createPalisade({ tools: [slow], env: {}, handlerTimeoutMs: 30 });
+    expect(codeOf(await palisade.call(alice, 'slow', {}))).toBe('UPSTREAM_ERROR');
+    await new Promise((r) => setTimeout(r, 150));
+    expect(late?.aborted).toBe(true);
+  });
+
+  it("passes the caller's abort to the handler signal, and leaves no listener behind", async () => {
+    const { defineTool } = await import('../../src/core/define.js');
+    const seen: string[] = [];
+    const waits = defineTool({
+      name: 'waits', description: 'waits for abort', effect: 'read', scope: 'demo.read', input: {},
+      handler: (_a, ctx) => new Promise<Record<string, unknown>>((resolve) => {
+        ctx.signal.addEventListener('abort', () => { seen.push(String(ctx.signal.reason)); resolve({ aborted: true }); });
+      }),
+    });
+    const quick = defineTool({ name: 'quick', description: 'answers', effect: 'read', scope: 'demo.read', input: {}, handler: async () => ({ ok: true }) });
+    const palisade = await createPalisade({ tools: [waits, quick], env: {}, handlerTimeoutMs: 2000 });
+    const ac = new AbortController();
+    const pending = palisade.call(alice, 'waits', {}, { signal: ac.signal });
+    setTimeout(() => ac.abort('caller gone'), 20);
+    expect((await pending).structuredContent).toEqual({ aborted: true });
+    expect(seen).toEqual(['caller gone']);
+    // A caller signal that is already aborted reaches a handler that reads it.
+    const gone = new AbortController();
+    gone.abort('already');
+    const early = defineTool({ name: 'early', description: 'reads', effect: 'read', scope: 'demo.read', input: {}, handler: async (_a, ctx) => ({ aborted: ctx.signal.aborted }) });
+    const p2 = await createPalisade({ tools: [early], env: {} });
+    expect((await p2.call(alice, 'early', {}, { signal: gone.signal })).structuredContent).toEqual({ aborted: true });
+    // A handler that never reads its signal adds no listener to the caller's.
+    const { EventEmitter } = await import('node:events');
+    const keep = new AbortController();
+    await palisade.call(alice, 'quick', {}, { signal: keep.signal });
+    expect(EventEmitter.getEventListeners(keep.signal, 'abort')).toHaveLength(0);
+  });
+
   it('takes the trace id from _meta.traceparent', async () => {
     const { tools } = fixtureTools();
     const ids: string[] = [];

@@ -22,4 +22,32 @@ describe('structured logs', () => {
     expect(String(lines[0]!['tool'])).not.toContain('4111111111111111');
     expect(r.stderr).not.toMatch(/bob@example\.com|4111111111111111|eyJhbGci|abcdefghijklmnop/);
   });
+
+  it('loses no line written just before process.exit (asynchronous destination, flushed on exit)', () => {
+    const script = `
+      import { createLogger } from './src/log.ts';
+      const log = createLogger('info');
+      for (let i = 0; i < 2000; i++) log.info({ i }, 'line');
+      process.exit(0);
+    `;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: new URL('../..', import.meta.url).pathname, timeout: 20_000 });
+    const lines = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as { i: number });
+    expect(lines).toHaveLength(2000);
+    expect(lines[1999]!.i).toBe(1999);
+  });
+
+  it('writes a quiet server\'s line within a moment, not only at exit', () => {
+    const script = `
+      import { writeSync } from 'node:fs';
+      import { createLogger } from './src/log.ts';
+      const log = createLogger('info');
+      log.info({ n: 1 }, 'alone');
+      setTimeout(() => { writeSync(2, 'MARK\\n'); process.exit(0); }, 400);
+      setInterval(() => undefined, 1000);
+    `;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: new URL('../..', import.meta.url).pathname, timeout: 20_000 });
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[lines.length - 1]).toBe('MARK');
+    expect(lines[0]).toContain('"msg":"alone"');
+  });
 });
