@@ -62,8 +62,8 @@ export const UpstreamSchema = z.strictObject({
   timeout_ms: z.number().int().positive().max(600_000).default(30_000),
   pool: z.number().int().min(1).max(32).default(1).describe('upstream sessions kept open and reused'),
   max_description_chars: z.number().int().positive().max(100_000).default(2000),
-  prompts: UpstreamPromptsSchema.optional(),
-  resources: UpstreamResourcesSchema.optional(),
+  prompts: UpstreamPromptsSchema.optional().describe('forward the upstream\'s prompts through the pipeline (absent: not declared, not forwarded)'),
+  resources: UpstreamResourcesSchema.optional().describe('forward the upstream\'s resources whose URIs match `uris` (absent: not declared, not forwarded)'),
   logging: z.boolean().default(true).describe("relay the upstream's log messages sent during a call to that caller (scrubbed, at the caller's logging/setLevel)"),
 }).refine((u) => (u.command === undefined) !== (u.url === undefined), 'give exactly one of command and url');
 
