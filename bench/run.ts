@@ -5,7 +5,7 @@
  *      against the bare SDK at its fastest (session mode, JSON answers), its SSE mode
  *      and its stateless pattern;
  *   3. per-stage costs, and the edge's token check;
- *   4. the other benchmark scripts, when present (bench/dlp.ts, policy.ts, limits.ts, audit.ts).
+ *   4. the other benchmark scripts, when present (bench/dlp.ts, policy.ts, limits.ts, audit.ts, gateway.ts).
  * Results: bench/results.json (key `sideBySide`; other scripts merge their own keys),
  * and the tables in BENCHMARKS.md. A benchmark, not a test: nothing here asserts.
  *
@@ -33,7 +33,7 @@ const settings = {
 };
 const only = new Set((env['BENCH_ONLY'] ?? 'inprocess,https,stages,others').split(','));
 const log = (s: string) => process.stderr.write(`${s}\n`);
-const OTHERS = ['dlp', 'policy', 'limits', 'audit'];
+const OTHERS = ['dlp', 'policy', 'limits', 'audit', 'gateway'];
 
 async function main() {
   const started = Date.now();
@@ -56,7 +56,11 @@ async function main() {
     log('per stage ...');
     r.stages = await runStages({ n: settings.n * 2 });
   }
-  mergeResults({ sideBySide: r });
+  // A partial run (BENCH_ONLY) keeps the sections it did not run from the last full one.
+  const previous = readResults()['sideBySide'] as Partial<SideBySide> | undefined;
+  const ran = ['inprocess', 'https', 'stages'].some((k) => only.has(k));
+  const side: SideBySide = ran ? { ...previous, ...r, ...(!r.inProcess && previous?.inProcess && { inProcess: previous.inProcess }), ...(!r.https && previous?.https && { https: previous.https }), ...(!r.stages && previous?.stages && { stages: previous.stages }) } : { ...r, ...previous } as SideBySide;
+  if (ran) mergeResults({ sideBySide: side });
   if (only.has('others')) {
     for (const name of OTHERS) {
       const file = new URL(`./${name}.ts`, import.meta.url).pathname;
@@ -66,7 +70,7 @@ async function main() {
       if (p.status !== 0) log(`  bench/${name}.ts failed (exit ${p.status ?? p.signal}); its figures are not updated`);
     }
   }
-  const generated = [tables(r), othersTable(readResults(), ['sideBySide', 'beforeFastPath'])].filter(Boolean).join('\n');
+  const generated = [tables(side), othersTable(readResults(), ['sideBySide', 'beforeFastPath'])].filter(Boolean).join('\n');
   writeBenchmarksMd(new URL('../BENCHMARKS.md', import.meta.url).pathname, generated);
   process.stdout.write(`${generated}\n`);
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; bench/results.json and BENCHMARKS.md updated`);
