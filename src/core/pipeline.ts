@@ -6,6 +6,7 @@ import type { CheckedInvocation, Invocation } from './invocation.js';
 import type { Logger } from './logger.js';
 import { NO_PII, type CallRecord, type PiiCounts, type Recorder, type TrailEntry } from './record.js';
 import { isThenable, runHandler } from './handler.js';
+import { UNTRUSTED_META } from './result.js';
 
 export type { CallRecord, Recorder, TrailEntry, PiiCounts } from './record.js';
 export type { Logger } from './logger.js';
@@ -292,7 +293,7 @@ function flatten(t: StageTable): { stage: GuardStage; guard: Guard<Invocation> }
 /** Structured results get their text block here, after redaction, so the text never carries what DLP removed. */
 function toStored(inv: CheckedInvocation, value: RedactInput, extraMeta: Record<string, unknown>): StoredResult {
   const own = value.structuredContent && !inv.tool.call ? inv.tool.resultMeta?.(value.structuredContent) : undefined;
-  const meta = { ...value.meta, ...own, ...(inv.tool.untrusted && { 'palisade/untrusted': true }), ...extraMeta };
+  const meta = { ...value.meta, ...own, ...(inv.tool.untrusted && { [UNTRUSTED_META]: true }), ...extraMeta };
   const content = inv.tool.call || value.content.length
     ? value.content
     : [textBlock(inv.tool.summarize?.(value.structuredContent ?? {}) ?? JSON.stringify(value.structuredContent ?? {}))];

@@ -11,6 +11,8 @@ export interface ToolResult {
 }
 
 export const REPLAY_META_KEY = 'palisade/idempotent-replay';
+/** `_meta` key on a result that is third-party content (an untrusted tool's): it taints the session. */
+export const UNTRUSTED_META = 'palisade/untrusted';
 
 /** Denials read `DENY: <reason>`, faults `ERROR: <reason>`; both carry `{ code, message }`. */
 export function toToolResult(outcome: Outcome): ToolResult {

@@ -2,7 +2,7 @@ import type { StateStore } from '../state/store.js';
 import { stateKey } from '../core/keys.js';
 
 /** The result `_meta` key that marks third-party content (web.fetchSafe sets it). */
-export const UNTRUSTED_META = 'palisade/untrusted';
+export { UNTRUSTED_META } from '../core/result.js';
 
 export interface SessionRef {
   readonly tenant: string;

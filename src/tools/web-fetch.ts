@@ -11,7 +11,8 @@ import { withServiceSpan } from '../telemetry/calls.js';
  * `structuredContent.untrusted` (always `true` for this tool) and in the text
  * block's header; the policy stage can taint the session from it.
  */
-export const UNTRUSTED_META_KEY = 'palisade/untrusted';
+export { UNTRUSTED_META as UNTRUSTED_META_KEY } from '../core/result.js';
+import { UNTRUSTED_META as UNTRUSTED_META_KEY } from '../core/result.js';
 
 export interface WebFetchOptions {
   readonly egress: EgressClient;
