@@ -77,7 +77,19 @@ function upstreamCall(ctx: ToolContext, timeoutMs: number): UpstreamRequest {
  */
 export function surfaceTools(up: string, cfg: UpstreamConfig, conn: Upstream): Tool[] {
   const out: Tool[] = [];
-  const untrusted = cfg.untrusted_results;
+  /** What both entries share: a read with the upstream's trust and timeout, answered only through `call`. */
+  const entry = (surface: 'prompt' | 'resource', name: string, scope: string, input: Record<string, unknown>, own: Pick<Tool, 'rules' | 'call'>): Tool => Object.freeze({
+    name, surface, scope,
+    description: `${surface === 'prompt' ? 'prompts/get' : 'resources/read'} of upstream ${up}`,
+    effect: 'read',
+    cost: 0,
+    input: jsonSchemaValidator(input),
+    openWorld: true,
+    untrusted: cfg.untrusted_results,
+    timeoutMs: cfg.timeout_ms,
+    handler: async () => { throw new FaultError('INTERNAL_ERROR', `upstream ${surface}s answer through call`); },
+    ...own,
+  } satisfies Tool);
   if (cfg.prompts) {
     const names = cfg.prompts.names ? new Set(cfg.prompts.names) : undefined;
     // The upstream's prompt definitions, re-listed at most every PROMPT_TTL_MS.
@@ -93,17 +105,7 @@ export function surfaceTools(up: string, cfg: UpstreamConfig, conn: Upstream): T
       }
       return cached.defs;
     };
-    out.push(Object.freeze({
-      name: promptEntry(up),
-      description: `prompts/get of upstream ${up}`,
-      surface: 'prompt',
-      effect: 'read',
-      scope: cfg.prompts.scope ?? `${up}.prompts`,
-      cost: 0,
-      input: jsonSchemaValidator(PROMPT_INPUT),
-      openWorld: true,
-      untrusted,
-      timeoutMs: cfg.timeout_ms,
+    out.push(entry('prompt', promptEntry(up), cfg.prompts.scope ?? `${up}.prompts`, PROMPT_INPUT, {
       // Strict like a tool schema: the prompt must be one the upstream lists, with only the arguments it declares.
       rules: async (args, inv) => {
         const name = String(args['name']);
@@ -118,7 +120,6 @@ export function surfaceTools(up: string, cfg: UpstreamConfig, conn: Upstream): T
         if (missing) return deny('INVALID_PARAMS', `argument "${missing.name}" is required`);
         return allow();
       },
-      handler: async () => { throw new FaultError('INTERNAL_ERROR', 'upstream prompts answer through call'); },
       call: async (args, ctx): Promise<StoredResult> => {
         const r = await conn.request((c, o) => c.getPrompt({ name: String(args['name']), ...(args['arguments'] !== undefined && { arguments: args['arguments'] as Record<string, string> }) }, o), upstreamCall(ctx, cfg.timeout_ms));
         const messages = Array.isArray(r.messages) ? r.messages : [];
@@ -127,30 +128,19 @@ export function surfaceTools(up: string, cfg: UpstreamConfig, conn: Upstream): T
           meta: { 'palisade/upstream': up, [PROMPT_META]: { roles: messages.map((m) => m.role), ...(typeof r.description === 'string' && { description: r.description }) } },
         };
       },
-    } satisfies Tool));
+    }));
   }
   if (cfg.resources) {
     const exposed = exposer(cfg.resources.uris);
-    out.push(Object.freeze({
-      name: resourceEntry(up),
-      description: `resources/read of upstream ${up}`,
-      surface: 'resource',
-      effect: 'read',
-      scope: cfg.resources.scope ?? `${up}.resources`,
-      cost: 0,
-      input: jsonSchemaValidator(RESOURCE_INPUT),
-      openWorld: true,
-      untrusted,
-      timeoutMs: cfg.timeout_ms,
+    out.push(entry('resource', resourceEntry(up), cfg.resources.scope ?? `${up}.resources`, RESOURCE_INPUT, {
       rules: (args) => (exposed(String(args['uri'])) ? allow() : deny('NOT_FOUND', 'unknown resource')),
-      handler: async () => { throw new FaultError('INTERNAL_ERROR', 'upstream resources answer through call'); },
       call: async (args, ctx): Promise<StoredResult> => {
         const r = await conn.request((c, o) => c.readResource({ uri: String(args['uri']) }, o), upstreamCall(ctx, cfg.timeout_ms));
         const contents = Array.isArray(r.contents) ? r.contents : [];
         // Each content is an embedded resource block, so the redact stage scans its text like a tool's.
         return { content: contents.map((resource) => ({ type: 'resource', resource }) as ContentBlock), meta: { 'palisade/upstream': up } };
       },
-    } satisfies Tool));
+    }));
   }
   return out;
 }

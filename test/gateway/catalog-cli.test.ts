@@ -1,11 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../src/runtime.js';
 import { codeOf, textOf } from '../helpers/fixtures.js';
+import { freePort } from '../helpers/ports.js';
 import { client, EVERYTHING, gatewayRuntime, NODE, RUGPULL } from './helpers.js';
 
 const BIN = new URL('../../bin/palisade.js', import.meta.url).pathname;
@@ -44,9 +44,6 @@ describe('palisade catalog lock | diff | approve', () => {
   }, 180_000);
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); }); });
-}
 
 describe('server-everything over Streamable HTTP behind the gateway', () => {
   it('lists, calls and passes content through an HTTP upstream on an operator-listed loopback address', async () => {

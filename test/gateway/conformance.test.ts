@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePeers, type Peers } from '../helpers/peers.js';
+import { freePort } from '../helpers/ports.js';
 import { EVERYTHING } from './helpers.js';
 
 // Transparency: the official conformance suite (0.1.16, under a registry Node 22) against
@@ -30,13 +30,6 @@ let direct: Report;
 let gateway: Report;
 let gatewayOut = '';
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as { port: number };
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 function start(cmd: string, args: string[], env: NodeJS.ProcessEnv, ready: string): Promise<void> {
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env });

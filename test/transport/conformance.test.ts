@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePeers, type Peers } from '../helpers/peers.js';
+import { freePort } from '../helpers/ports.js';
 
 // The official MCP conformance suite (0.1.16, the newest), as a real peer, against
 // `palisade serve --http`. The suite needs Node 22: it runs under the registry's node@22
@@ -21,13 +21,6 @@ let peers: Peers;
 let url = '';
 let run: { code: number | null; out: string };
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as { port: number };
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 function suite(args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
