@@ -65,12 +65,14 @@ show('inclusive by file', fl.total);
 // --owner (default "src/"): what each of our functions costs with the library and native
 // calls it makes itself, but without our functions it calls.
 const ownerPart = process.argv.includes('--owner') ? process.argv[process.argv.indexOf('--owner') + 1]! : 'src/';
+const byFile = process.argv.includes('--owner-by-file');
 const owned = new Map<string, number>();
 for (const [id, us] of self) {
   let key = '(no owner)';
   for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
     const c = byId.get(cur)!;
-    if (c.callFrame.url.includes(ownerPart)) { key = fnKey(c); break; }
+    // --owner file: the nearest frame of any loaded file (ours or a package), not Node's own.
+    if (ownerPart === 'file' ? c.callFrame.url.startsWith('file://') : c.callFrame.url.includes(ownerPart)) { key = byFile ? fileKey(c) : fnKey(c); break; }
   }
   owned.set(key, (owned.get(key) ?? 0) + us);
 }

@@ -5,12 +5,15 @@
  * and the ratio; with --prof, one .cpuprofile per run in the folder named.
  *
  *   node --import tsx bench/http-profile.ts [--runs 3] [--clients 16] [--secs 10] [--prof DIR] [--sides palisade,bare-json]
+ *   ... --sides palisade,bare-json,palisade@/tmp/base   (A/B: /tmp/base is another checkout with node_modules)
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { median } from './lib/stats.js';
 import type { LoadJob } from './load.js';
 
-type Side = 'palisade' | 'bare-json';
+/** `palisade@DIR`: Palisade as built from another checkout (DIR holds this script too), for A/B in one run. */
+type Side = 'palisade' | 'bare-json' | `palisade@${string}`;
 interface Ready { url: string; tokens: (string | undefined)[]; ca: string }
 
 const arg = (name: string, dflt: string) => {
@@ -66,6 +69,21 @@ async function profiler(dir: string, side: Side) {
   };
 }
 
+/** CPU ticks (user + system, 1/100 s) of a process's main thread and of its other threads, from /proc (Linux; empty elsewhere). */
+function threadTicks(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    for (const t of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
+      // The main thread has the process id; the others (V8 platform workers: GC, compiler; libuv pool) are summed.
+      const name = t === String(pid) ? 'main' : 'other threads';
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(name, (out.get(name) ?? 0) + Number(f[11]) + Number(f[12]));
+    }
+  } catch { /* not Linux, or the process is gone */ }
+  return out;
+}
+
 function ask<T>(child: ChildProcess, msg: unknown, key: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const on = (m: Record<string, unknown>) => {
@@ -78,7 +96,9 @@ function ask<T>(child: ChildProcess, msg: unknown, key: string): Promise<T> {
 }
 
 async function once(side: Side, clients: number, secs: number, profDir: string | undefined): Promise<number> {
-  const server = fork(new URL(import.meta.url).pathname, ['serve', side, String(clients)], {
+  const [kind, tree] = side.split('@') as [Side, string | undefined];
+  const script = tree ? `${tree}/bench/http-profile.ts` : new URL(import.meta.url).pathname;
+  const server = fork(script, ['serve', kind, String(clients)], {
     execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...(profDir && { PROF_DIR: profDir }) },
   });
   const load = fork(new URL('./load.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -87,11 +107,13 @@ async function once(side: Side, clients: number, secs: number, profDir: string |
     // A fresh process compiles and optimises on its first calls: one unmeasured job first, own tokens
     // (the measured sessions are new ones, as in bench/http.ts, whose processes are already warm).
     await ask(load, { url: ready.url, tokens: ready.tokens.slice(clients), warmMs: 0, durMs: 3000, ca: ready.ca } satisfies LoadJob, 'result');
+    const threads0 = threadTicks(server.pid!);
     const cpu0 = await ask<number>(server, 'cpu', 'cpu');
     const job: LoadJob = { url: ready.url, tokens: ready.tokens.slice(0, clients), warmMs: 1000, durMs: secs * 1000, ca: ready.ca };
     const result = await ask<{ total: number; errors: number }>(load, job, 'result');
     const cpu1 = await ask<number>(server, 'cpu', 'cpu');
-    console.log(`  ${side}: ${result.total} calls, ${result.errors} errors, server CPU ${((cpu1 - cpu0) / 1000).toFixed(0)} ms`);
+    const threads = [...threadTicks(server.pid!)].map(([name, t]) => [name, ((t - (threads0.get(name) ?? 0)) * 10_000) / result.total] as const).filter(([, us]) => us > 0);
+    console.log(`  ${side}: ${result.total} calls, ${result.errors} errors, server CPU ${((cpu1 - cpu0) / 1000).toFixed(0)} ms; by thread, µs/call: ${threads.map(([n, us]) => `${n} ${us.toFixed(0)}`).join(', ')}`);
     return (cpu1 - cpu0) / Math.max(1, result.total);
   } finally {
     load.kill();
@@ -114,9 +136,10 @@ async function main(): Promise<void> {
     }
   }
   for (const side of sides) console.log(`median ${side}: ${median(acc[side]!).toFixed(0)} µs CPU/call  [${acc[side]!.map((x) => x.toFixed(0)).join(', ')}]`);
-  if (acc['palisade'] && acc['bare-json']) {
-    const ratios = acc['palisade'].map((p, i) => p / acc['bare-json']![i]!);
-    console.log(`median ratio palisade/bare-json (same-run pairs): ${median(ratios).toFixed(2)}  [${ratios.map((x) => x.toFixed(2)).join(', ')}]`);
+  for (const side of sides.filter((s) => s.startsWith('palisade'))) {
+    if (!acc['bare-json']) break;
+    const ratios = acc[side]!.map((p, i) => p / acc['bare-json']![i]!);
+    console.log(`median ratio ${side}/bare-json (same-run pairs): ${median(ratios).toFixed(2)}  [${ratios.map((x) => x.toFixed(2)).join(', ')}]`);
   }
 }
 
