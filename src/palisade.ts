@@ -110,6 +110,13 @@ export interface Palisade {
  * const server = createMcpServer(palisade, { principal: () => devPrincipal });
  * await server.connect(new StdioServerTransport());
  */
+/**
+ * The signal of a preflight that was given none. A preflight runs no handler and asks
+ * no client, so nothing waits on it: one shared signal instead of an AbortController
+ * per look (the HTTP edge makes two per tools/call; issue 14).
+ */
+const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+
 export async function createPalisade(options: PalisadeOptions): Promise<Palisade> {
   const env = options.env ?? process.env;
   const cat: ToolCatalog = Array.isArray(options.tools) ? createCatalog(options.tools as readonly Tool[]) : (options.tools as ToolCatalog);
@@ -175,7 +182,7 @@ export async function createPalisade(options: PalisadeOptions): Promise<Palisade
     visibleTools: (principal) => cat.list().filter((t) => (t.surface ?? 'tool') === 'tool' && (stepUp || mayReach(principal, t))),
     invoke,
     call: async (principal, name, args, o) => toToolResult(await invoke(principal, name, args, o)),
-    preflight: (principal, name, args, o = {}) => pipeline.preflight(invocationFor(principal, name, args, o), o),
+    preflight: (principal, name, args, o = {}) => pipeline.preflight(invocationFor(principal, name, args, o.signal ? o : { ...o, signal: NEVER_ABORTED }), o),
     recordEdge: (r) => pipeline.record({ trail: [], ...r, kind: 'edge', decidedBy: 'edge', pii: { count: 0, byType: {} } }),
     async close() {
       if (ownsSwitches) switches.close();

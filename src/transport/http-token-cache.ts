@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AuthResult } from '../core/auth.js';
 
@@ -17,7 +18,12 @@ export interface CachedToken {
   readonly untilMs: number;
 }
 
-const digestOf = (authorization: string) => createHash('sha256').update(authorization).digest();
+// One-shot `crypto.hash` (Node >= 20.12) skips the Hash object createHash builds on every request
+// (issue 14); the same SHA-256 either way.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
+const digestOf = oneShot
+  ? (authorization: string) => oneShot('sha256', authorization, 'buffer')
+  : (authorization: string) => createHash('sha256').update(authorization).digest();
 
 export function cacheToken(authorization: string, verdict: Verified): CachedToken {
   return { digest: digestOf(authorization), verdict, untilMs: verdict.token.exp * 1000 };

@@ -118,7 +118,6 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpEdge> {
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     securityHeaders(res, tls);
-    forceNoStore(res);
     serve(req, res).catch((err: unknown) => {
       log?.error({ err: (err as Error)?.message }, 'http edge fault; request refused (fail closed)');
       reject(req)(res, refuse('INTERNAL_ERROR', 'the request could not be processed'));
@@ -201,14 +200,4 @@ async function probe(check: (() => Promise<boolean>) | undefined): Promise<boole
   } catch {
     return false;
   }
-}
-
-/** The SDK's SSE answers set `no-cache`; every answer of this server is `no-store`. */
-function forceNoStore(res: ServerResponse): void {
-  const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => ServerResponse;
-  (res as { writeHead: unknown }).writeHead = (...args: unknown[]) => {
-    const headers = args.find((a, i) => i > 0 && a !== null && typeof a === 'object' && !Array.isArray(a)) as Record<string, unknown> | undefined;
-    if (headers) for (const k of Object.keys(headers)) if (k.toLowerCase() === 'cache-control') headers[k] = 'no-store';
-    return writeHead(...args);
-  };
 }

@@ -106,10 +106,40 @@ export function parseBody(body: Buffer, maxBatch: number): { ok: true; parsed: P
   return { ok: true, parsed: { value, messages, isInitialize: messages.some((m) => m['method'] === 'initialize'), toolCalls } };
 }
 
-/** Headers on every answer; HSTS only where the connection is TLS. */
+const PLAIN_HEADERS: readonly (readonly [string, string])[] = [
+  ['X-Content-Type-Options', 'nosniff'],
+  ['Referrer-Policy', 'no-referrer'],
+];
+const TLS_HEADERS: readonly (readonly [string, string])[] = [...PLAIN_HEADERS, ['Strict-Transport-Security', 'max-age=31536000']];
+
+/**
+ * Headers on every answer, HSTS only where the connection is TLS, and `Cache-Control:
+ * no-store` forced over any other value (the SDK's SSE answers set `no-cache`).
+ * They are added as the status line is written: every answer goes through
+ * `writeHead` (Node's implicit headers call it too). Headers handed to `writeHead`
+ * as an object are merged into that object, which keeps Node on its fast path;
+ * `setHeader` before `writeHead` sends every header through `setHeader` again
+ * (issue 14). Headers the answer sets itself win, except Cache-Control.
+ */
 export function securityHeaders(res: ServerResponse, tls: boolean): void {
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  if (tls) res.setHeader('Strict-Transport-Security', 'max-age=31536000');
+  const extra = tls ? TLS_HEADERS : PLAIN_HEADERS;
+  const writeHead = res.writeHead;
+  (res as { writeHead: unknown }).writeHead = function edgeWriteHead(this: ServerResponse, ...args: unknown[]) {
+    const at = args.findIndex((a, i) => i > 0 && a !== null && typeof a === 'object');
+    const headers = at > 0 && !Array.isArray(args[at]) ? (args[at] as Record<string, unknown>) : undefined;
+    if (headers) {
+      const names = new Set<string>();
+      for (const k of Object.keys(headers)) {
+        const lower = k.toLowerCase();
+        if (lower === 'cache-control') delete headers[k]; else names.add(lower);
+      }
+      headers['Cache-Control'] = 'no-store';
+      for (const [k, v] of extra) if (!names.has(k.toLowerCase()) && !res.hasHeader(k)) headers[k] = v;
+    } else {
+      // No header object (implicit headers, or a raw header array): the same headers, one by one.
+      res.setHeader('Cache-Control', 'no-store');
+      for (const [k, v] of extra) if (!res.hasHeader(k)) res.setHeader(k, v);
+    }
+    return (writeHead as (...a: unknown[]) => ServerResponse).apply(res, args);
+  };
 }
