@@ -36,6 +36,14 @@ import { createMemoryStore } from './state/memory.js';
 import type { StateStore } from './state/store.js';
 import { createSwitchboard, switchDefaults, type SwitchDefaults, type Switchboard } from './state/switches.js';
 
+/**
+ * The signal of a preflight given none. A preflight runs no handler and asks no client,
+ * so nothing listens on it: one shared signal instead of an AbortController per look
+ * (the HTTP edge makes two per tools/call; issue 14). A call keeps its own signal, since
+ * a handler that reads ctx.signal listens on it.
+ */
+const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+
 export interface PalisadeOptions {
   /** The tools, or a live catalog (gateway mode changes it at run time). */
   readonly tools: readonly Tool[] | ToolCatalog;
@@ -110,13 +118,6 @@ export interface Palisade {
  * const server = createMcpServer(palisade, { principal: () => devPrincipal });
  * await server.connect(new StdioServerTransport());
  */
-/**
- * The signal of a preflight that was given none. A preflight runs no handler and asks
- * no client, so nothing waits on it: one shared signal instead of an AbortController
- * per look (the HTTP edge makes two per tools/call; issue 14).
- */
-const NEVER_ABORTED: AbortSignal = new AbortController().signal;
-
 export async function createPalisade(options: PalisadeOptions): Promise<Palisade> {
   const env = options.env ?? process.env;
   const cat: ToolCatalog = Array.isArray(options.tools) ? createCatalog(options.tools as readonly Tool[]) : (options.tools as ToolCatalog);

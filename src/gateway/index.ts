@@ -11,10 +11,8 @@ import { definitionDigest, diffLock, readLock, signLock, writeLock, type LockFil
 import { scanDefinition, type PoisonFinding } from './poison.js';
 import type { Upstream } from './upstream.js';
 import { jsonSchemaValidator } from './validator.js';
-import { gatewaySurfaces, surfaceTools } from './surfaces.js';
+import { gatewaySurfaces, surfaceTools, upstreamRequest } from './surfaces.js';
 import type { Palisade } from '../palisade.js';
-import type { LogLevel } from '../core/invocation.js';
-import { scrub } from '../dlp/scrub.js';
 
 export { UpstreamsSchema, type UpstreamConfig } from './config.js';
 
@@ -107,14 +105,9 @@ export function createGateway(o: GatewayOptions) {
         const { idemKey: _k, ...rest } = args;
         const progress = ctx.invocation.client?.progress;
         const elicit = ctx.invocation.client?.elicit;
-        const relayLog = ctx.invocation.client?.log;
         const r = await conn.callTool(d.name, rest, {
-          signal: ctx.signal,
-          timeoutMs,
-          caller: ctx.principal,
+          ...upstreamRequest(ctx, timeoutMs),
           ...(progress && { onprogress: (p: { progress: number; total?: number; message?: string }) => { void progress(p.progress, p.total, p.message).catch(() => undefined); } }),
-          // Upstream log data is third-party text: scrubbed like Palisade's own log lines.
-          ...(relayLog && { log: (level: LogLevel, data: unknown, logger?: string) => { void relayLog(level, scrub(data), logger).catch(() => undefined); } }),
           ...(elicit && { elicit: async (message: string, requestedSchema: Record<string, unknown>) => elicit({ message: `[${d.upstream}] ${message}`, requestedSchema }, { signal: ctx.signal, timeoutMs: 120_000 }) }),
         });
         return {

@@ -58,7 +58,8 @@ function templateExposed(exposed: (uri: string) => boolean, template: string): b
   return exposed(template.replace(/\{[^}]*\}/g, 'x'));
 }
 
-function upstreamCall(ctx: ToolContext, timeoutMs: number): UpstreamRequest {
+/** The upstream request of one pipeline call: the caller's identity, its signal, and its log relay. */
+export function upstreamRequest(ctx: ToolContext, timeoutMs: number): UpstreamRequest & { signal: AbortSignal; timeoutMs: number } {
   const log = ctx.invocation.client?.log;
   return {
     caller: ctx.principal,
@@ -121,7 +122,7 @@ export function surfaceTools(up: string, cfg: UpstreamConfig, conn: Upstream): T
         return allow();
       },
       call: async (args, ctx): Promise<StoredResult> => {
-        const r = await conn.request((c, o) => c.getPrompt({ name: String(args['name']), ...(args['arguments'] !== undefined && { arguments: args['arguments'] as Record<string, string> }) }, o), upstreamCall(ctx, cfg.timeout_ms));
+        const r = await conn.request((c, o) => c.getPrompt({ name: String(args['name']), ...(args['arguments'] !== undefined && { arguments: args['arguments'] as Record<string, string> }) }, o), upstreamRequest(ctx, cfg.timeout_ms));
         const messages = Array.isArray(r.messages) ? r.messages : [];
         return {
           content: messages.map((m) => m.content as ContentBlock),
@@ -135,7 +136,7 @@ export function surfaceTools(up: string, cfg: UpstreamConfig, conn: Upstream): T
     out.push(entry('resource', resourceEntry(up), cfg.resources.scope ?? `${up}.resources`, RESOURCE_INPUT, {
       rules: (args) => (exposed(String(args['uri'])) ? allow() : deny('NOT_FOUND', 'unknown resource')),
       call: async (args, ctx): Promise<StoredResult> => {
-        const r = await conn.request((c, o) => c.readResource({ uri: String(args['uri']) }, o), upstreamCall(ctx, cfg.timeout_ms));
+        const r = await conn.request((c, o) => c.readResource({ uri: String(args['uri']) }, o), upstreamRequest(ctx, cfg.timeout_ms));
         const contents = Array.isArray(r.contents) ? r.contents : [];
         // Each content is an embedded resource block, so the redact stage scans its text like a tool's.
         return { content: contents.map((resource) => ({ type: 'resource', resource }) as ContentBlock), meta: { 'palisade/upstream': up } };

@@ -24,23 +24,23 @@ import type { UpstreamCredentials } from './identity.js';
 interface CallContext { readonly caller: Principal | undefined; readonly elicit?: UpstreamCall['elicit']; readonly log?: UpstreamCall['log'] }
 const callerContext = new AsyncLocalStorage<CallContext>();
 
-export interface UpstreamCall {
-  readonly signal: AbortSignal;
-  readonly timeoutMs: number;
-  readonly caller?: Principal;
-  readonly onprogress?: (p: { progress: number; total?: number; message?: string }) => void;
-  /** Relays an upstream's `elicitation/create` to the caller's client (absent: declined). */
-  readonly elicit?: (message: string, requestedSchema: Record<string, unknown>) => Promise<{ action: 'accept' | 'decline' | 'cancel'; content?: Record<string, unknown> }>;
-  /** Relays an upstream's log message sent while this call runs (absent: kept in Palisade's log only). */
-  readonly log?: (level: LogLevel, data: unknown, logger?: string) => void;
-}
-
-/** Any other request to the upstream (prompts, resources), with the caller's credentials. */
+/** One request to the upstream on a pooled session, with the caller's credentials. */
 export interface UpstreamRequest {
   readonly caller?: Principal;
   readonly signal?: AbortSignal;
+  /** Default: the upstream's `timeout_ms`. */
   readonly timeoutMs?: number;
-  readonly log?: UpstreamCall['log'];
+  /** Relays an upstream's `elicitation/create` to the caller's client (absent: declined). */
+  readonly elicit?: (message: string, requestedSchema: Record<string, unknown>) => Promise<{ action: 'accept' | 'decline' | 'cancel'; content?: Record<string, unknown> }>;
+  /** Relays an upstream's log message sent while this request runs (absent: kept in Palisade's log only). */
+  readonly log?: (level: LogLevel, data: unknown, logger?: string) => void;
+}
+
+/** A tools/call: the request options plus progress. */
+export interface UpstreamCall extends UpstreamRequest {
+  readonly signal: AbortSignal;
+  readonly timeoutMs: number;
+  readonly onprogress?: (p: { progress: number; total?: number; message?: string }) => void;
 }
 
 export interface UpstreamStatus {
@@ -194,6 +194,12 @@ export function connectUpstream(name: string, cfg: UpstreamConfig, deps: Upstrea
     try { return await fn(); } finally { set.delete(ctx); }
   }
 
+  function request<T>(fn: (c: Client, o: { signal?: AbortSignal; timeout: number }) => Promise<T>, o: UpstreamRequest): Promise<T> {
+    const ctx: CallContext = { caller: o.caller, ...(o.elicit && { elicit: o.elicit }), ...(o.log && { log: o.log }) };
+    const timeout = o.timeoutMs ?? cfg.timeout_ms;
+    return guarded((c) => track(c, ctx, () => withCaller(ctx, () => fn(c, { ...(o.signal && { signal: o.signal }), timeout }))), o.signal);
+  }
+
   return {
     name,
     async listTools() {
@@ -209,21 +215,15 @@ export function connectUpstream(name: string, cfg: UpstreamConfig, deps: Upstrea
         return out;
       });
     },
-    async callTool(tool, args, o) {
-      const ctx: CallContext = { caller: o.caller, ...(o.elicit && { elicit: o.elicit }), ...(o.log && { log: o.log }) };
-      return guarded((c) => track(c, ctx, () => withCaller(ctx, () => c.callTool({ name: tool, arguments: args }, undefined, {
-        signal: o.signal,
-        timeout: o.timeoutMs,
+    callTool(tool, args, o) {
+      return request((c, r) => c.callTool({ name: tool, arguments: args }, undefined, {
+        ...r,
         ...(o.onprogress && { onprogress: o.onprogress, resetTimeoutOnProgress: false }),
-      }) as Promise<CallToolResult>)), o.signal);
+      }) as Promise<CallToolResult>, o);
     },
     onToolsChanged(l) { changed.add(l); },
     onResourceUpdated(l) { updated.add(l); },
-    async request(fn, o) {
-      const ctx: CallContext = { caller: o.caller, ...(o.log && { log: o.log }) };
-      const timeout = o.timeoutMs ?? cfg.timeout_ms;
-      return guarded((c) => track(c, ctx, () => withCaller(ctx, () => fn(c, { ...(o.signal && { signal: o.signal }), timeout }))), o.signal);
-    },
+    request,
     status() {
       const live = slots.filter(Boolean).length;
       return { name, state: Date.now() < openUntil ? 'circuit-open' : live ? 'connected' : failures ? 'down' : 'connecting', sessions: live, failures, restarts };

@@ -105,21 +105,8 @@ export function createMcpServer(palisade: Palisade, options: McpServerOptions): 
   // A loose outer schema: the SDK's own tools/call check then answers a malformed
   // request with -32602 Invalid params, instead of the -32603 Internal error that a
   // failed parse of the registered schema would produce.
-  server.setRequestHandler(LooseCallTool as unknown as typeof CallToolRequestSchema, async (req, extra) => {
-    const principal = who(extra);
-    const meta = (req.params._meta ?? {}) as Record<string, unknown>;
-    const sessionId = extra.sessionId ?? options.sessionId;
-    const traceparent = typeof meta['traceparent'] === 'string' ? undefined : options.traceparent?.(extra);
-    return palisade.call(principal, req.params.name, req.params.arguments ?? {}, {
-      meta: traceparent ? { ...meta, traceparent } : meta,
-      signal: extra.signal,
-      transport: options.transport ?? 'mcp',
-      client: clientChannel(server, extra, meta, surfaces.logging === true),
-      ...(sessionId !== undefined && { sessionId }),
-    });
-  });
-
-  registerSurfaces(server, surfaces, who, (extra, meta) => {
+  /** What every request that enters the pipeline carries: session, trace context, cancellation, the client channel. */
+  const callOptions = (extra: Extra, meta: Record<string, unknown>): SurfaceCall => {
     const sessionId = extra.sessionId ?? options.sessionId;
     const traceparent = typeof meta['traceparent'] === 'string' ? undefined : options.traceparent?.(extra);
     return {
@@ -129,7 +116,12 @@ export function createMcpServer(palisade: Palisade, options: McpServerOptions): 
       client: clientChannel(server, extra, meta, surfaces.logging === true),
       ...(sessionId !== undefined && { sessionId }),
     };
-  });
+  };
+
+  server.setRequestHandler(LooseCallTool as unknown as typeof CallToolRequestSchema, async (req, extra) =>
+    palisade.call(who(extra), req.params.name, req.params.arguments ?? {}, callOptions(extra, (req.params._meta ?? {}) as Record<string, unknown>)));
+
+  registerSurfaces(server, surfaces, who, callOptions);
   return server;
 }
 
