@@ -76,7 +76,8 @@ function threadTicks(pid: number): Map<string, number> {
     for (const t of readdirSync(`/proc/${pid}/task`)) {
       const stat = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
       // The main thread has the process id; the others (V8 platform workers: GC, compiler; libuv pool) are summed.
-      const name = t === String(pid) ? 'main' : 'other threads';
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const name = t === String(pid) ? 'main' : process.env['BY_THREAD'] ? `${comm}#${t}` : 'other threads';
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       out.set(name, (out.get(name) ?? 0) + Number(f[11]) + Number(f[12]));
     }
@@ -98,8 +99,9 @@ function ask<T>(child: ChildProcess, msg: unknown, key: string): Promise<T> {
 async function once(side: Side, clients: number, secs: number, profDir: string | undefined): Promise<number> {
   const [kind, tree] = side.split('@') as [Side, string | undefined];
   const script = tree ? `${tree}/bench/http-profile.ts` : new URL(import.meta.url).pathname;
+  // The server runs compiled (dist) like the bare SDK, from its own tree's dist hook.
   const server = fork(script, ['serve', kind, String(clients)], {
-    execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...(profDir && { PROF_DIR: profDir }) },
+    execArgv: ['--import', 'tsx', '--import', tree ? `${tree}/bench/lib/dist.mjs` : new URL('./lib/dist.mjs', import.meta.url).pathname], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...(profDir && { PROF_DIR: profDir }) },
   });
   const load = fork(new URL('./load.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {

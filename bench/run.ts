@@ -66,7 +66,7 @@ async function main() {
       const file = new URL(`./${name}.ts`, import.meta.url).pathname;
       if (!existsSync(file)) continue;
       log(`bench/${name}.ts ...`);
-      const p = spawnSync(process.execPath, ['--import', 'tsx', file], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 120_000 });
+      const p = spawnSync(process.execPath, [...process.execArgv, file], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 120_000 });
       if (p.status !== 0) log(`  bench/${name}.ts failed (exit ${p.status ?? p.signal}); its figures are not updated`);
     }
   }

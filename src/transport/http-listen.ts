@@ -19,6 +19,8 @@ export interface ListenOptions {
   /** Open connections accepted at once; Node closes any beyond (default 1024). */
   readonly maxConnections?: number;
   readonly logger?: Logger;
+  /** The class of every response (the edge's adds security headers and error guarding; see edge-response.ts). */
+  readonly responseClass?: typeof ServerResponse<IncomingMessage>;
 }
 
 /** A listening socket with its timeouts, TLS reloading and drain; it knows nothing of MCP. */
@@ -44,7 +46,7 @@ export async function listen(o: ListenOptions, handler: Handler): Promise<Listen
   const log = o.logger;
   const headersTimeout = o.headersTimeoutMs ?? 10_000;
   // Node checks the header/request deadlines on this interval (default 30 s): keep it well under the deadline.
-  const timing = { connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))) };
+  const timing = { connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))), ...(o.responseClass && { ServerResponse: o.responseClass }) };
   const server: NodeHttpServer | NodeHttpsServer = tls ? createHttps({ ...tlsServerOptions(tls), ...timing }, handler) : createHttp(timing, handler);
   server.headersTimeout = headersTimeout;
   server.requestTimeout = o.requestTimeoutMs ?? 60_000;

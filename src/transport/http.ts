@@ -9,7 +9,8 @@ import { metadataUrl, refuse, sendJson, sendRefusal, statusOf } from './http-err
 import { listen } from './http-listen.js';
 import { MCP_PATH, routeRequest, WELL_KNOWN, type RouteTable } from './http-router.js';
 import { createSessionTable } from './http-sessions.js';
-import { LOOPBACK_NAMES, normalizeHostEntry, securityHeaders } from './hygiene.js';
+import { LOOPBACK_NAMES, normalizeHostEntry } from './hygiene.js';
+import { edgeResponseClass } from './edge-response.js';
 import type { TlsSettings } from './tls.js';
 import type { SessionRegistry } from '../state/sessions.js';
 
@@ -116,15 +117,15 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpEdge> {
     });
   };
 
+  // Security headers come with every answer from the response class (edge-response.ts).
   const handler = (req: IncomingMessage, res: ServerResponse) => {
-    securityHeaders(res, tls);
     serve(req, res).catch((err: unknown) => {
       log?.error({ err: (err as Error)?.message }, 'http edge fault; request refused (fail closed)');
       reject(req)(res, refuse('INTERNAL_ERROR', 'the request could not be processed'));
     });
   };
 
-  const listener = await listen({ host: o.host, port: o.port, ...(o.tls && { tls: o.tls }), ...(o.headersTimeoutMs !== undefined && { headersTimeoutMs: o.headersTimeoutMs }), ...(o.requestTimeoutMs !== undefined && { requestTimeoutMs: o.requestTimeoutMs }), ...(o.tlsWatchIntervalMs !== undefined && { tlsWatchIntervalMs: o.tlsWatchIntervalMs }), ...(o.maxConnections !== undefined && { maxConnections: o.maxConnections }), ...(log && { logger: log }) }, handler);
+  const listener = await listen({ host: o.host, port: o.port, ...(o.tls && { tls: o.tls }), ...(o.headersTimeoutMs !== undefined && { headersTimeoutMs: o.headersTimeoutMs }), ...(o.requestTimeoutMs !== undefined && { requestTimeoutMs: o.requestTimeoutMs }), ...(o.tlsWatchIntervalMs !== undefined && { tlsWatchIntervalMs: o.tlsWatchIntervalMs }), ...(o.maxConnections !== undefined && { maxConnections: o.maxConnections }), ...(log && { logger: log }), responseClass: edgeResponseClass(tls) }, handler);
   const url = `${listener.origin}${MCP_PATH}`;
   const resource = o.publicUrl ?? url;
   let auth: EdgeAuthenticator;
