@@ -28,6 +28,10 @@ for (let c = 48; c <= 57; c++) TRIGGER[c] = DIG;
 TRIGGER[64] = AT; TRIGGER[95] = UNDERSCORE; TRIGGER[58] = COLON;
 const T = CT; // local binding: the hot loop reads the table without a module indirection
 const NO_HINTS: NumericHints = {};
+/** What a clean text returns (most texts): no array per scan. */
+const NONE: readonly Finding[] = Object.freeze([]);
+/** The findings of the scan under way, reused (a scan is synchronous); `settle` hands out a copy. */
+const found: Finding[] = [];
 
 /**
  * Every validated sensitive value in `text`, in order, without overlaps.
@@ -36,10 +40,11 @@ const NO_HINTS: NumericHints = {};
  *
  * @example scanText('card 4111 1111 1111 1111') // [{ type: 'card', start: 5, end: 24 }]
  */
-export function scanText(text: string, options: ScanOptions = {}): Finding[] {
-  const out: Finding[] = [];
+export function scanText(text: string, options: ScanOptions = {}): readonly Finding[] {
   const n = text.length;
-  if (n < 3) return out; // nothing shorter is a value
+  if (n < 3) return NONE; // nothing shorter is a value
+  const out = found;
+  if (out.length !== 0) out.length = 0; // setting length is a runtime call: only when the last scan found something
   // A value under a key that names an AWS secret: the key is the context the text lacks.
   if (options.hints?.awsSecret && n >= 40 && n <= 48) { const f = awsSecretIn(text, 0, 8); if (f) out.push(f); }
   if (n < SHORT) return scanShort(text, n, options, out);
@@ -52,7 +57,7 @@ export function scanText(text: string, options: ScanOptions = {}): Finding[] {
  * Short texts (most strings of a structured result): copied in JS while noting whether
  * any trigger or literal lead occurs, so a clean string costs one look per character.
  */
-function scanShort(text: string, n: number, options: ScanOptions, out: Finding[]): Finding[] {
+function scanShort(text: string, n: number, options: ScanOptions, out: Finding[]): readonly Finding[] {
   const units = shortUnits(n);
   let seen = 0;
   for (let i = 0; i < n; i++) {
@@ -101,6 +106,12 @@ function candidates(text: string, b: Uint16Array, n: number, hints: NumericHints
         while (j < n && b[j]! - 48 >>> 0 < 10) j++;
         const next = j < n ? b[j]! : 0;
         if (j - i < 7 && next !== 32 && next !== 45 && next !== 46 && next !== 40 && next !== 41 && p !== 43 && p !== 40) { i = j; continue; }
+        // an ISO date (yyyy-mm-dd, alone or before `T`): 8 digits by dashes fit no numeric type
+        // (national phones need 9+ digits or a phone-named key, SSNs 9, cards 13, IPv4 dots)
+        if (j - i === 4 && next === 45 && p !== 43 && p !== 40 && hints.phone !== true && hints.ssn !== true) {
+          const e = isoDateEnd(b, j, n);
+          if (e > 0) { i = e; continue; }
+        }
         i = numericAt(text, i, hints, out);
         continue;
       }
@@ -109,6 +120,16 @@ function candidates(text: string, b: Uint16Array, n: number, hints: NumericHints
     else if (i > 0 && i + 1 < n && isV6Edge(b[i - 1]!) && isV6Edge(b[i + 1]!)) f = ipv6At(text, i); // JSON `":` and `: ` cost nothing
     if (f) { out.push(f); i = Math.max(f.end, i + 1); } else i++;
   }
+}
+
+/** Where a `-mm-dd` at `j` ends when nothing numeric continues it (end, `T`, quote, letter...); else 0. */
+function isoDateEnd(b: Uint16Array, j: number, n: number): number {
+  if (j + 5 >= n || b[j + 3] !== 45) return 0;
+  for (const k of [1, 2, 4, 5]) if (b[j + k]! - 48 >>> 0 >= 10) return 0;
+  const e = j + 6;
+  if (e === n) return e;
+  const c = b[e]!;
+  return c - 48 >>> 0 < 10 || c === 45 || c === 46 || c === 32 || c === 40 || c === 41 || c === 43 || c === 47 ? 0 : e;
 }
 
 /** A hex digit or `:` (the only characters IPv6 has on both sides of a colon). */
@@ -134,11 +155,18 @@ function mayHoldLiteral(b: Uint16Array, n: number): boolean {
     if (c === J ? p === 121 && q === 101
       : c === I ? q === 65 && (p === 75 || p === 83)
       : c === N ? p === I && q === 71
-      : c === X ? true
+      : c === X ? isSlackLead(b, i, n)
       : c === TL ? p === 101 && q === 114
       : p === 69 && q === 82) return true;
   }
-  return n > 1 && (b[0] === X || b[1] === X);
+  return (b[0] === X && isSlackLead(b, 0, n)) || (n > 1 && b[1] === X && isSlackLead(b, 1, n));
+}
+
+/** `x` at `i` starts "xox" or "xap" (Slack tokens): an `x` in "example.com" does not send the text to literalPasses. */
+function isSlackLead(b: Uint16Array, i: number, n: number): boolean {
+  if (i + 2 >= n) return false;
+  const d = b[i + 1]!, e = b[i + 2]!;
+  return (d === 111 && e === X) || (d === 97 && e === 112);
 }
 
 /** Detectors that start with a fixed prefix, each found by a native search. */
@@ -174,13 +202,14 @@ function literalPasses(text: string, out: Finding[]): void {
   if (text.length >= 40) awsSecretsByName(text, out);
 }
 
-/** Sorted by start; of two overlapping findings the longer wins; types filtered. */
-function settle(found: Finding[], types: ReadonlySet<DetectorType> | undefined): Finding[] {
-  let list = types ? found.filter((f) => types.has(f.type)) : found;
+/** Sorted by start; of two overlapping findings the longer wins; types filtered. A new array (or NONE). */
+function settle(pending: Finding[], types: ReadonlySet<DetectorType> | undefined): readonly Finding[] {
+  if (pending.length === 0) return NONE;
+  let list = types ? pending.filter((f) => types.has(f.type)) : pending.slice();
   let ordered = true;
   for (let k = 1; k < list.length && ordered; k++) ordered = list[k]!.start >= list[k - 1]!.end;
-  if (ordered) return list;
-  list = [...list].sort((a, b) => a.start - b.start || b.end - a.end);
+  if (ordered) return list.length ? list : NONE;
+  list = list.sort((a, b) => a.start - b.start || b.end - a.end);
   const out: Finding[] = [];
   for (const f of list) {
     const last = out[out.length - 1];

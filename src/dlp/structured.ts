@@ -85,11 +85,12 @@ export function redactStructured(value: unknown, plan: Plan, r: Renderer, counts
   }
   let copy: Record<string, unknown> | undefined;
   const obj = value as Record<string, unknown>;
+  const named = plan.fields.size > 0;
   for (const k in obj) {
     // own keys only, as Object.keys; in a for-in loop V8 reads obj[k] from its enum cache
     if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
     const v = obj[k];
-    const mode = plan.fields.get(k);
+    const mode = named ? plan.fields.get(k) : undefined;
     const next = mode !== undefined && v !== null && v !== undefined
       ? wholeField(k, v, mode, plan, r, counts)
       : redactStructured(v, plan, r, counts, k, depth + 1);

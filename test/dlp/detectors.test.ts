@@ -106,3 +106,33 @@ describe('AWS secret named by its JSON key', () => {
     expect(scan({ SecretAccessKey: '3f786850e387550fdab836ed7e6dc881de23001b' }).out).toContain('3f786850e387550fdab836ed7e6dc881de23001b');
   });
 });
+
+describe('scanner fast paths (issue 14) skip only what no detector can match', () => {
+  const slack = 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx';
+  it('ISO dates are no finding, and a value next to one is still found', () => {
+    expect(found('2025-08-01')).toEqual([]);
+    expect(found('created 2025-08-01T10:22:33Z by ops')).toEqual([]);
+    expect(found('2025-08-01 4111 1111 1111 1111')).toEqual(['card:4111 1111 1111 1111']);
+    expect(found('2025-08-01,234-56-7890')).toEqual(['ssn:234-56-7890']);
+    // a dashed run that goes on is not a date: it is judged whole, as before
+    expect(found('4111-1111-1111-1111')).toEqual(['card:4111-1111-1111-1111']);
+  });
+  it('a date-shaped value under a phone-named key still reaches the phone parser', () => {
+    const counts = newCount();
+    redactStructured({ phone: '+1 415-555-2671', created: '2025-08-01' }, planFor(DEFAULT_PROFILE), renderer(), counts);
+    expect(counts.byType['phone']).toBe(1);
+    expect(counts.count).toBe(1);
+  });
+  it('a Slack token is found in a short text whatever other x it holds, at any position', () => {
+    for (const s of [slack, ` ${slack}`, `mail box@example.com ${slack}`.slice(0, 127), `${slack} x`]) {
+      expect(found(s), s).toContain(`slack_token:${slack}`);
+    }
+    expect(found('max@example.com')).toEqual(['email:max@example.com']);
+  });
+  it('a scan hands out its own array: a later scan does not change an earlier result', () => {
+    const first = scanText('mail jane@example.com');
+    scanText('card 4111 1111 1111 1111');
+    scanText('nothing here');
+    expect(first.map((f) => f.type)).toEqual(['email']);
+  });
+});
