@@ -150,7 +150,7 @@ export async function createPalisade(options: PalisadeOptions): Promise<Palisade
   });
 
   function invocationFor(principal: Principal, name: string, input: unknown, o: CallOptions): Invocation {
-    assertNoWildcardGrants(principal.grants, `principal ${principal.id}`);
+    assertNoWildcardGrants(principal.grants, principal.id, 'principal');
     const tool = cat.get(name) ?? placeholderTool(name);
     const trace = o.traceId !== undefined ? { traceId: o.traceId, parentSpanId: o.parentSpanId } : traceContextFrom(o.meta);
     return {
@@ -183,7 +183,7 @@ export async function createPalisade(options: PalisadeOptions): Promise<Palisade
     visibleTools: (principal) => cat.list().filter((t) => (t.surface ?? 'tool') === 'tool' && (stepUp || mayReach(principal, t))),
     invoke,
     call: async (principal, name, args, o) => toToolResult(await invoke(principal, name, args, o)),
-    preflight: (principal, name, args, o = {}) => pipeline.preflight(invocationFor(principal, name, args, o.signal ? o : { ...o, signal: NEVER_ABORTED }), o),
+    preflight: (principal, name, args, o = {}) => pipeline.preflight(() => invocationFor(principal, name, args, o.signal ? o : { ...o, signal: NEVER_ABORTED }), o),
     recordEdge: (r) => pipeline.record({ trail: [], ...r, kind: 'edge', decidedBy: 'edge', pii: { count: 0, byType: {} } }),
     async close() {
       if (ownsSwitches) switches.close();

@@ -60,8 +60,11 @@ export type Outcome =
   | { readonly kind: 'denied'; readonly deny: Deny }
   | { readonly kind: 'fault'; readonly code: Code; readonly message: string };
 
-export function allow(extra: Omit<Allow, 'allow' | 'stage'> = {}): Allow {
-  return { allow: true, ...extra };
+/** The plain allow (no args, obligations, notes...): one shared, frozen object. */
+const ALLOWED: Allow = Object.freeze({ allow: true });
+
+export function allow(extra?: Omit<Allow, 'allow' | 'stage'>): Allow {
+  return extra === undefined ? ALLOWED : { allow: true, ...extra };
 }
 
 export function deny(code: Code, message: string, extra: Pick<Deny, 'retryAfterMs' | 'details' | 'notes'> = {}): Deny {

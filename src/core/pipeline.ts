@@ -1,6 +1,6 @@
 import type { Code } from './codes.js';
 import { textBlock, type ContentBlock } from './content.js';
-import { deny, type Decision, type Deny, type Outcome, type StoredResult } from './decision.js';
+import { deny, type Allow, type Decision, type Deny, type Outcome, type StoredResult } from './decision.js';
 import { DenyError, FaultError } from './errors.js';
 import type { CheckedInvocation, Invocation } from './invocation.js';
 import type { Logger } from './logger.js';
@@ -107,7 +107,7 @@ export interface Pipeline {
    * Runs the real guards of the named stages without the handler, consuming nothing
    * (guards with `peek` are peeked). The HTTP edge asks this instead of deciding itself.
    */
-  preflight(invocation: Invocation, options?: PreflightOptions): Promise<Decision>;
+  preflight(invocation: Invocation | (() => Invocation), options?: PreflightOptions): Promise<Decision>;
   /** Hands a refusal made outside the pipeline (the HTTP edge) to the recorders. */
   record(record: CallRecord): Promise<void>;
 }
@@ -172,10 +172,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         const got = runGuard(guard, inv, stage, false);
         const raw = isThenable(got) ? await got : got;
         // An allow is only read here; a deny (and what observers see) carries its stage.
-        const d = raw.allow && !observed ? raw : ({ ...raw, stage } as Decision);
+        const d = raw.allow && !observed ? raw : stamped(raw, stage);
         const shadow = !d.allow && dryRun.has(stage);
         const ms = hr() - s0;
-        trail.push({ stage, allow: d.allow, ...(!d.allow && { code: d.code }), durationMs: ms, ...(shadow && { dryRun: true }), ...(d.notes && { notes: d.notes }) });
+        trail.push(trailEntry(stage, d, ms, shadow));
         if (observed) observe({ stage, guard: guard.name, invocation: inv, decision: d, startedAt: s0, durationMs: ms, dryRun: shadow });
         if (!d.allow) {
           if (shadow) { log?.warn({ stage, code: d.code, traceId: inv.traceId }, 'dry-run: would deny'); continue; }
@@ -184,7 +184,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           break;
         }
         if (d.finalize) finalizers.push(d.finalize);
-        if (d.args && stage === 'schema') inv = { ...inv, args: d.args } as CheckedInvocation;
+        if (d.args && stage === 'schema') inv = withArgs(inv, d.args);
         if (d.obligations?.length) inv = { ...inv, obligations: [...inv.obligations, ...d.obligations] };
         if (d.meta) Object.assign(resultMeta, d.meta);
         if (d.replay) { outcome = { kind: 'ok', result: d.replay, replayed: true }; decidedBy = stage; break; }
@@ -234,25 +234,47 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     return outcome;
   }
 
-  async function preflight(inv: Invocation, o: PreflightOptions = {}): Promise<Decision> {
-    const wanted = new Set<StageName>(o.stages ?? PREFLIGHT_DEFAULT);
-    let cur = inv;
-    let last: Decision = { allow: true };
-    for (const { stage, guard } of table) {
-      if (!wanted.has(stage)) continue;
+  /** The table entries a preflight runs, per stage list (kept by the list's identity: callers pass constants). */
+  const plans = new WeakMap<readonly GuardStage[], PreflightPlan>();
+  function planOf(stages: readonly GuardStage[] | undefined): PreflightPlan {
+    const key = stages ?? PREFLIGHT_DEFAULT;
+    let plan = plans.get(key);
+    if (!plan) {
+      const wanted = new Set<StageName>(key);
       // A stage after schema needs validated args, unless it was asked for by name and can
       // peek without them (the limits stage's "is this principal over its rate?").
-      if (!RAW_STAGES.has(stage) && (cur as CheckedInvocation).args === undefined && !(o.stages?.includes(stage) && guard.peek)) continue;
+      plan = table.filter(({ stage }) => wanted.has(stage)).map(({ stage, guard }) => ({ stage, guard, needsArgs: !RAW_STAGES.has(stage) && !(stages?.includes(stage) && guard.peek) }));
+      plans.set(key, plan);
+    }
+    return plan;
+  }
+
+  /** `inv` may be a function: a preflight with nothing to run (no limits stage, say) builds no invocation. */
+  function preflight(inv: Invocation | (() => Invocation), o: PreflightOptions = {}): Promise<Decision> {
+    const plan = planOf(o.stages);
+    if (plan.length === 0) return Promise.resolve(PASSED);
+    try {
+      return runPreflight(plan, typeof inv === 'function' ? inv() : inv);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  async function runPreflight(plan: PreflightPlan, inv: Invocation): Promise<Decision> {
+    let cur = inv;
+    let lastStage: GuardStage | undefined;
+    for (const { stage, guard, needsArgs } of plan) {
+      if (needsArgs && (cur as CheckedInvocation).args === undefined) continue;
       const got = runGuard(guard, cur, stage, true);
-      const d = { ...(isThenable(got) ? await got : got), stage } as Decision;
+      const d = isThenable(got) ? await got : got;
       if (!d.allow) {
         if (dryRun.has(stage)) continue;
-        return d;
+        return stamped(d, stage);
       }
-      if (d.args && stage === 'schema') cur = { ...cur, args: d.args } as CheckedInvocation;
-      last = d;
+      if (d.args && stage === 'schema') cur = withArgs(cur, d.args);
+      lastStage = stage;
     }
-    return { allow: true, ...(last.allow && last.stage !== undefined && { stage: last.stage }) };
+    return lastStage === undefined ? PASSED : { allow: true, stage: lastStage };
   }
 
   async function record(rec: CallRecord): Promise<void> {
@@ -275,6 +297,41 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   }
 
   return { stages: table, invoke, preflight, record };
+}
+
+const PASSED: Decision = Object.freeze({ allow: true });
+type PreflightPlan = readonly { readonly stage: GuardStage; readonly guard: Guard<Invocation>; readonly needsArgs: boolean }[];
+
+/** A decision with the stage that made it (written out: a spread of the many decision shapes is a slow generic copy). */
+function stamped(d: Decision, stage: StageName): Decision {
+  if (d.allow) {
+    const a: { -readonly [K in keyof Allow]: Allow[K] } = { allow: true, stage };
+    if (d.obligations !== undefined) a.obligations = d.obligations;
+    if (d.args !== undefined) a.args = d.args;
+    if (d.replay !== undefined) a.replay = d.replay;
+    if (d.finalize !== undefined) a.finalize = d.finalize;
+    if (d.notes !== undefined) a.notes = d.notes;
+    if (d.meta !== undefined) a.meta = d.meta;
+    return a;
+  }
+  const out: { -readonly [K in keyof Deny]: Deny[K] } = { allow: false, stage, code: d.code, message: d.message };
+  if (d.retryAfterMs !== undefined) out.retryAfterMs = d.retryAfterMs;
+  if (d.details !== undefined) out.details = d.details;
+  if (d.notes !== undefined) out.notes = d.notes;
+  return out;
+}
+
+function trailEntry(stage: StageName, d: Decision, durationMs: number, shadow: boolean): TrailEntry {
+  const e: { -readonly [K in keyof TrailEntry]: TrailEntry[K] } = { stage, allow: d.allow, durationMs };
+  if (!d.allow) e.code = d.code;
+  if (shadow) e.dryRun = true;
+  if (d.notes) e.notes = d.notes;
+  return e;
+}
+
+/** The invocation with the schema stage's validated arguments. */
+function withArgs(inv: Invocation, args: Record<string, unknown>): CheckedInvocation {
+  return { ...inv, args } as CheckedInvocation;
 }
 
 function flatten(t: StageTable): { stage: GuardStage; guard: Guard<Invocation> }[] {

@@ -14,7 +14,9 @@ export function isWildcardGrant(grant: string): boolean {
   return grant.includes('*');
 }
 
-export function assertNoWildcardGrants(grants: readonly string[], where: string): void {
-  const bad = grants.find(isWildcardGrant);
-  if (bad !== undefined) throw new TypeError(`${where}: wildcard grant "${bad}" is not allowed; name each purpose grant`);
+export function assertNoWildcardGrants(grants: readonly string[], where: string, kind?: string): void {
+  for (const g of grants) {
+    // `where` is only composed on failure: this runs on every call
+    if (isWildcardGrant(g)) throw new TypeError(`${kind === undefined ? where : `${kind} ${where}`}: wildcard grant "${g}" is not allowed; name each purpose grant`);
+  }
 }

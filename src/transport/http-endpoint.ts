@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { PreflightOptions } from '../core/pipeline.js';
 import type { Principal } from '../core/principal.js';
 import { SCOPE_TOKEN } from '../core/scopes.js';
 import type { Palisade } from '../palisade.js';
@@ -41,6 +42,9 @@ const TOO_MANY = {
 } as const;
 
 const SESSION_ID = /^[\x21-\x7E]{1,128}$/;
+/** Constant options: the pipeline keeps its preflight plan per stage list. */
+const LIMITS_ONLY = { stages: ['limits'] } as const satisfies PreflightOptions;
+const NO_OPTIONS = {};
 
 /**
  * The MCP endpoint: body cap -> JSON parse + batch cap -> bearer token -> session
@@ -113,7 +117,7 @@ export function createMcpEndpoint(o: EndpointOptions) {
       if (bad) return reject(res, bad, { principal });
     }
     for (const call of parsed?.toolCalls ?? []) {
-      const bad = await scopeRefusal(principal, call);
+      const bad = await scopeRefusal(principal, call, header);
       if (bad) return reject(res, bad, { principal, tool: call.name });
     }
     const newId = session ? undefined : randomUUID();
@@ -173,8 +177,8 @@ export function createMcpEndpoint(o: EndpointOptions) {
    * The pipeline's answer for a tools/call before the SDK sees it: only SCOPE_MISSING
    * becomes 403 insufficient_scope (MCP step-up); every other answer stays in-band.
    */
-  async function scopeRefusal(principal: Principal, call: { name: string; args: unknown }): Promise<Refusal | undefined> {
-    const d = await palisade.preflight(principal, call.name, call.args ?? {});
+  async function scopeRefusal(principal: Principal, call: { name: string; args: unknown }, sessionId: string | undefined): Promise<Refusal | undefined> {
+    const d = await palisade.preflight(principal, call.name, call.args ?? {}, sessionId === undefined ? NO_OPTIONS : { sessionId });
     if (d.allow || d.code !== 'SCOPE_MISSING') return undefined;
     const scope = typeof d.details?.['scope'] === 'string' ? d.details['scope'] : undefined;
     const challenge = bearerChallenge({ resourceMetadata: o.metadataUrl, error: 'insufficient_scope', ...(scope && SCOPE_TOKEN.test(scope) && { scope }) });
@@ -183,7 +187,7 @@ export function createMcpEndpoint(o: EndpointOptions) {
 
   /** The limits stage's answer, consuming nothing: RATE_LIMITED becomes 429 + Retry-After; anything else is left to the pipeline. */
   async function rateRefusal(principal: Principal): Promise<Refusal | undefined> {
-    const d = await palisade.preflight(principal, '', undefined, { stages: ['limits'] });
+    const d = await palisade.preflight(principal, '', undefined, LIMITS_ONLY);
     if (d.allow || d.code !== 'RATE_LIMITED') return undefined;
     const seconds = Math.max(1, Math.ceil((d.retryAfterMs ?? 1000) / 1000));
     return refuse('RATE_LIMITED', 'rate limit reached; retry after the Retry-After delay', { headers: { 'Retry-After': String(seconds) } });
