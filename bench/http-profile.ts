@@ -57,6 +57,18 @@ async function profiler(dir: string, side: Side) {
   const { mkdirSync, writeFileSync } = await import('node:fs');
   const s = new Session();
   s.connect();
+  if (process.env['PROF_KIND'] === 'heap') {
+    // Allocation sampling instead (PROF_KIND=heap): who allocates what per call, for GC pressure.
+    await s.post('HeapProfiler.enable');
+    return {
+      start: () => s.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never),
+      async stop() {
+        const { profile } = await s.post('HeapProfiler.stopSampling');
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(`${dir}/${side}-${Date.now()}.heapprofile`, JSON.stringify(profile));
+      },
+    };
+  }
   await s.post('Profiler.enable');
   await s.post('Profiler.setSamplingInterval', { interval: 100 });
   return {

@@ -44,7 +44,8 @@ export function scanText(text: string, options: ScanOptions = {}): readonly Find
   const n = text.length;
   if (n < 3) return NONE; // nothing shorter is a value
   const out = found;
-  if (out.length !== 0) out.length = 0; // setting length is a runtime call: only when the last scan found something
+  // emptied by pop: `length = 0` is a runtime call and drops the backing store, which the next push allocates again
+  while (out.length !== 0) out.pop();
   // A value under a key that names an AWS secret: the key is the context the text lacks.
   if (options.hints?.awsSecret && n >= 40 && n <= 48) { const f = awsSecretIn(text, 0, 8); if (f) out.push(f); }
   if (n < SHORT) return scanShort(text, n, options, out);
@@ -118,14 +119,14 @@ function candidates(text: string, b: Uint16Array, n: number, hints: NumericHints
     } else if (k === AT) f = emailAt(text, i, b);
     else if (k === UNDERSCORE) f = underscoreTokenAt(text, i);
     else if (i > 0 && i + 1 < n && isV6Edge(b[i - 1]!) && isV6Edge(b[i + 1]!)) f = ipv6At(text, i); // JSON `":` and `: ` cost nothing
-    if (f) { out.push(f); i = Math.max(f.end, i + 1); } else i++;
+    if (f) { out.push(f); i = f.end > i ? f.end : i + 1; } else i++;
   }
 }
 
 /** Where a `-mm-dd` at `j` ends when nothing numeric continues it (end, `T`, quote, letter...); else 0. */
 function isoDateEnd(b: Uint16Array, j: number, n: number): number {
   if (j + 5 >= n || b[j + 3] !== 45) return 0;
-  for (const k of [1, 2, 4, 5]) if (b[j + k]! - 48 >>> 0 >= 10) return 0;
+  if (b[j + 1]! - 48 >>> 0 >= 10 || b[j + 2]! - 48 >>> 0 >= 10 || b[j + 4]! - 48 >>> 0 >= 10 || b[j + 5]! - 48 >>> 0 >= 10) return 0;
   const e = j + 6;
   if (e === n) return e;
   const c = b[e]!;
