@@ -24,12 +24,13 @@ export async function runHandler(inv: CheckedInvocation, o: HandlerOptions): Pro
   let timer: NodeJS.Timeout | undefined;
   try {
     const running: unknown = inv.tool.call ? inv.tool.call(inv.args, ctx) : inv.tool.handler(inv.args, ctx);
-    const result = await new Promise<unknown>((resolve, reject) => {
+    // A handler that answered synchronously is done: no deadline to arm.
+    const result = !isThenable<unknown>(running) ? running : await new Promise<unknown>((resolve, reject) => {
       timer = setTimeout(() => {
         cancel.abort(new Error('deadline'));
         reject(new FaultError('UPSTREAM_ERROR', `tool ${inv.tool.name} did not answer within ${limit} ms`));
       }, limit);
-      if (isThenable<unknown>(running)) running.then(resolve, reject); else resolve(running);
+      running.then(resolve, reject);
     });
     if (inv.tool.call) return result as RedactInput;
     if (!inv.tool.output) return { structuredContent: result as Record<string, unknown>, content: [] };

@@ -127,6 +127,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const recorders = options.recorders ?? [];
   const observers: readonly StageObserver[] = typeof options.onStage === 'function' ? [options.onStage] : (options.onStage ?? []);
   const observed = observers.length > 0;
+  const recorded = recorders.length > 0;
+  /** Stage timings are taken only for someone who reads them. */
+  const timed = recorded || observed;
   const dryRun = new Set<StageName>(options.dryRun ?? []);
   const now = options.now ?? Date.now;
   const hr = options.hrNow ?? (() => performance.now());
@@ -158,9 +161,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
   async function invoke(start: Invocation): Promise<Outcome> {
     const began = now();
-    const t0 = hr();
+    const t0 = timed ? hr() : 0;
     const finalizers: NonNullable<Extract<Decision, { allow: true }>['finalize']>[] = [];
-    const trail: TrailEntry[] = [];
+    // Without recorders or observers nobody reads the trail or the timings: neither is made.
+    const trail: TrailEntry[] | undefined = recorded ? [] : undefined;
     const resultMeta: Record<string, unknown> = {};
     let inv = start;
     let outcome: Outcome | undefined;
@@ -168,14 +172,14 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     let pii: PiiCounts = NO_PII;
     try {
       for (const { stage, guard } of table) {
-        const s0 = hr();
+        const s0 = timed ? hr() : 0;
         const got = runGuard(guard, inv, stage, false);
         const raw = isThenable(got) ? await got : got;
         // An allow is only read here; a deny (and what observers see) carries its stage.
         const d = raw.allow && !observed ? raw : stamped(raw, stage);
         const shadow = !d.allow && dryRun.has(stage);
-        const ms = hr() - s0;
-        trail.push(trailEntry(stage, d, ms, shadow));
+        const ms = timed ? hr() - s0 : 0;
+        trail?.push(trailEntry(stage, d, ms, shadow));
         if (observed) observe({ stage, guard: guard.name, invocation: inv, decision: d, startedAt: s0, durationMs: ms, dryRun: shadow });
         if (!d.allow) {
           if (shadow) { log?.warn({ stage, code: d.code, traceId: inv.traceId }, 'dry-run: would deny'); continue; }
@@ -192,14 +196,15 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       if (!outcome) {
         const checked = inv as CheckedInvocation;
         if (checked.args === undefined) throw new FaultError('INTERNAL_ERROR', 'the schema stage did not run');
-        const h0 = hr();
+        const h0 = timed ? hr() : 0;
         const raw = await runHandler(checked, handlerOptions);
         if (observed) observe({ stage: 'handler', guard: checked.tool.name, invocation: inv, startedAt: h0, durationMs: hr() - h0, dryRun: false });
-        const r0 = hr();
-        const red = await redactor.redact(raw, checked);
+        const r0 = timed ? hr() : 0;
+        const got = redactor.redact(raw, checked);
+        const red = isThenable(got) ? await got : got;
         pii = red.pii;
-        const ms = hr() - r0;
-        trail.push({ stage: 'handler', allow: true, durationMs: r0 - h0 }, { stage: 'redact', allow: true, durationMs: ms });
+        const ms = timed ? hr() - r0 : 0;
+        trail?.push({ stage: 'handler', allow: true, durationMs: r0 - h0 }, { stage: 'redact', allow: true, durationMs: ms });
         if (observed) observe({ stage: 'redact', invocation: inv, startedAt: r0, durationMs: ms, dryRun: false });
         outcome = { kind: 'ok', result: toStored(checked, red.value, resultMeta), replayed: false };
       } else if (outcome.kind === 'ok' && Object.keys(resultMeta).length) {
@@ -215,7 +220,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         if (isThenable(done)) await done;
       } catch (err) { log?.error({ err: errName(err) }, 'finalizer fault'); }
     }
-    const recorded = recordAll({
+    if (!recorded) return outcome;
+    const pending = recordAll({
       kind: 'call',
       traceId: inv.traceId,
       ...(inv.parentSpanId !== undefined && { parentSpanId: inv.parentSpanId }),
@@ -225,12 +231,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       invocation: inv,
       outcome,
       decidedBy,
-      trail,
+      trail: trail ?? [],
       durationMs: hr() - t0,
       pii,
       transport: inv.transport,
     });
-    if (recorded) await recorded;
+    if (pending) await pending;
     return outcome;
   }
 
