@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createCatalog, type ToolCatalog } from './core/catalog.js';
 import { newTraceId } from './core/ids.js';
-import type { Decision, Outcome } from './core/decision.js';
+import type { Decision, Obligation, Outcome } from './core/decision.js';
 import type { ClientChannel, Invocation } from './core/invocation.js';
 import type { Logger } from './core/logger.js';
 import {
@@ -43,6 +43,9 @@ import { createSwitchboard, switchDefaults, type SwitchDefaults, type Switchboar
  * a handler that reads ctx.signal listens on it.
  */
 const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+/** Shared empties: an invocation's obligations and meta are replaced, never changed in place. */
+const NO_OBLIGATIONS: readonly Obligation[] = Object.freeze([]);
+const NO_META: Readonly<Record<string, unknown>> = Object.freeze({});
 
 export interface PalisadeOptions {
   /** The tools, or a live catalog (gateway mode changes it at run time). */
@@ -149,25 +152,28 @@ export async function createPalisade(options: PalisadeOptions): Promise<Palisade
     ...(options.handlerTimeoutMs !== undefined && { handlerTimeoutMs: options.handlerTimeoutMs }),
   });
 
-  function invocationFor(principal: Principal, name: string, input: unknown, o: CallOptions): Invocation {
+  /** One call's invocation. Written out field by field: every invocation gets the same shape, and no spread copies. */
+  function invocationFor(principal: Principal, name: string, input: unknown, o: CallOptions, signal?: AbortSignal): Invocation {
     assertNoWildcardGrants(principal.grants, principal.id, 'principal');
     const tool = cat.get(name) ?? placeholderTool(name);
-    const trace = o.traceId !== undefined ? { traceId: o.traceId, parentSpanId: o.parentSpanId } : traceContextFrom(o.meta);
-    return {
-      traceId: trace?.traceId ?? newTraceId(),
-      ...(trace?.parentSpanId !== undefined && { parentSpanId: trace.parentSpanId }),
+    const trace = o.traceId !== undefined ? undefined : traceContextFrom(o.meta);
+    const inv: { -readonly [K in keyof Invocation]: Invocation[K] } = {
+      traceId: o.traceId ?? trace?.traceId ?? newTraceId(),
       principal,
       tool,
       input: input ?? {},
       session: { id: o.sessionId ?? randomUUID(), tainted: false },
-      meta: o.meta ?? {},
+      meta: o.meta ?? NO_META,
       transport: o.transport ?? 'memory',
       startedAt: Date.now(),
-      obligations: [],
-      signal: o.signal ?? new AbortController().signal,
-      ...(o.client && { client: o.client }),
-      ...(o.surface && o.surface !== 'tool' && { surface: o.surface }),
+      obligations: NO_OBLIGATIONS,
+      signal: o.signal ?? signal ?? new AbortController().signal,
     };
+    const parent = o.traceId !== undefined ? o.parentSpanId : trace?.parentSpanId;
+    if (parent !== undefined) inv.parentSpanId = parent;
+    if (o.client) inv.client = o.client;
+    if (o.surface && o.surface !== 'tool') inv.surface = o.surface;
+    return inv;
   }
 
   const invoke: Palisade['invoke'] = (principal, name, args, o = {}) => pipeline.invoke(invocationFor(principal, name, args, o));
@@ -183,7 +189,7 @@ export async function createPalisade(options: PalisadeOptions): Promise<Palisade
     visibleTools: (principal) => cat.list().filter((t) => (t.surface ?? 'tool') === 'tool' && (stepUp || mayReach(principal, t))),
     invoke,
     call: async (principal, name, args, o) => toToolResult(await invoke(principal, name, args, o)),
-    preflight: (principal, name, args, o = {}) => pipeline.preflight(() => invocationFor(principal, name, args, o.signal ? o : { ...o, signal: NEVER_ABORTED }), o),
+    preflight: (principal, name, args, o = {}) => pipeline.preflight(() => invocationFor(principal, name, args, o, NEVER_ABORTED), o),
     recordEdge: (r) => pipeline.record({ trail: [], ...r, kind: 'edge', decidedBy: 'edge', pii: { count: 0, byType: {} } }),
     async close() {
       if (ownsSwitches) switches.close();

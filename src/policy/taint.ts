@@ -24,15 +24,14 @@ export function createTaintStore(store: StateStore, options: { ttlMs?: number } 
   // The principal is part of the key: a session id alone is not proof of whose session it is.
   // The key (a SHA-256) is the same on every call of a session: it is computed once per session
   // and kept in a bounded memo; the taint itself is read from the store on every call.
-  const memo = new Map<string, string>();
+  // Memo by session id, checked against tenant and principal (no composite key to build per call).
+  const memo = new Map<string, { readonly tenant: string; readonly principalId: string; readonly key: string }>();
   const key = (r: SessionRef) => {
-    const id = JSON.stringify([r.tenant, r.principalId, r.sessionId]);
-    let k = memo.get(id);
-    if (k === undefined) {
-      if (memo.size >= MEMO_MAX) memo.clear();
-      k = stateKey('taint', r.tenant, r.principalId, r.sessionId);
-      memo.set(id, k);
-    }
+    const m = memo.get(r.sessionId);
+    if (m !== undefined && m.tenant === r.tenant && m.principalId === r.principalId) return m.key;
+    if (memo.size >= MEMO_MAX) memo.clear();
+    const k = stateKey('taint', r.tenant, r.principalId, r.sessionId);
+    memo.set(r.sessionId, { tenant: r.tenant, principalId: r.principalId, key: k });
     return k;
   };
   return {
