@@ -170,9 +170,13 @@ function registerSurfaces(server: Server, surfaces: Surfaces, who: (extra: Extra
 type LevelFilter = { isMessageIgnored?: (level: LogLevel, sessionId?: string) => boolean };
 
 /** What the pipeline may ask of this client: elicitation when declared, progress when a token was sent, log messages when declared. */
+/** A client that can take nothing back mid-call (no logging, elicitation or progress token): one shared channel. */
+const NO_CHANNEL: ClientChannel = Object.freeze({});
+
 function clientChannel(server: Server, extra: Extra, meta: Record<string, unknown>, logging = false): ClientChannel {
   const caps = server.getClientCapabilities();
   const token = meta['progressToken'];
+  if (!logging && !caps?.elicitation && typeof token !== 'string' && typeof token !== 'number') return NO_CHANNEL;
   return {
     ...(logging && {
       log: async (level: LogLevel, data: unknown, logger?: string) => {
