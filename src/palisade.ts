@@ -30,7 +30,7 @@ import { compilePolicy } from './policy/compile.js';
 import { parsePolicy } from './policy/load.js';
 import { toolPolicyRules } from './policy/tool-rules.js';
 import { schema } from './guards/schema.js';
-import { qualifiedScopes, scopes } from './guards/scopes.js';
+import { mayAnswerScopeMissing, qualifiedScopes, scopes } from './guards/scopes.js';
 import { stderrLogger } from './reach.js';
 import { createMemoryStore } from './state/memory.js';
 import type { StateStore } from './state/store.js';
@@ -106,6 +106,14 @@ export interface Palisade {
    * (default: catalog through scopes.qualified). Edges ask this instead of deciding.
    */
   preflight(principal: Principal, name: string, args: unknown, options?: PreflightOptions & CallOptions): Promise<Decision>;
+  /**
+   * Whether a preflight of this call could answer SCOPE_MISSING (a step-up challenge):
+   * false when the tool is in the catalog under a fixed scope the principal holds.
+   * Unknown tools answer true (the preflight decides).
+   */
+  mayNeedStepUp(principal: Principal, name: string): boolean;
+  /** True when the pipeline has a limits stage (the edge's early 429 has something to ask). */
+  readonly limited: boolean;
   /** Hands an edge refusal to the recorders (audit, spans) with its code. */
   recordEdge(record: Omit<CallRecord, 'kind' | 'trail' | 'decidedBy' | 'pii'> & Partial<Pick<CallRecord, 'trail'>>): Promise<void>;
   close(): Promise<void>;
@@ -190,6 +198,11 @@ export async function createPalisade(options: PalisadeOptions): Promise<Palisade
     invoke,
     call: async (principal, name, args, o) => toToolResult(await invoke(principal, name, args, o)),
     preflight: (principal, name, args, o = {}) => pipeline.preflight(() => invocationFor(principal, name, args, o, NEVER_ABORTED), o),
+    mayNeedStepUp: (principal, name) => {
+      const tool = cat.get(name);
+      return tool === undefined || mayAnswerScopeMissing(principal, tool);
+    },
+    limited: pipeline.stages.some((s) => s.stage === 'limits'),
     recordEdge: (r) => pipeline.record({ trail: [], ...r, kind: 'edge', decidedBy: 'edge', pii: { count: 0, byType: {} } }),
     async close() {
       if (ownsSwitches) switches.close();

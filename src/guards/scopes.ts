@@ -1,5 +1,7 @@
 import { allow, deny } from '../core/decision.js';
 import type { Invocation } from '../core/invocation.js';
+import type { Principal } from '../core/principal.js';
+import type { Tool } from '../core/tool.js';
 import type { Guard } from '../core/pipeline.js';
 import { familyName, holds, resolveScope, scopePrefix } from '../core/scopes.js';
 import { mayReach } from '../core/tool.js';
@@ -56,4 +58,15 @@ export function qualifiedScopes(): Guard {
       return deny('SCOPE_MISSING', `missing purpose grant ${name} for tool ${inv.tool.name}`, { details: { scope: name } });
     },
   };
+}
+
+/**
+ * Whether the scopes stages could answer SCOPE_MISSING for this principal and tool.
+ * False exactly when the tool's scope is a fixed grant the principal holds: then
+ * `scopes` allows and `scopes.qualified` has nothing to resolve. The HTTP edge asks
+ * this before its preflight (whose only answer it acts on is SCOPE_MISSING), so a
+ * call that cannot need step-up is not judged twice (issue 14).
+ */
+export function mayAnswerScopeMissing(principal: Principal, tool: Tool): boolean {
+  return !scopePrefix(tool.scope).exact || !mayReach(principal, tool);
 }

@@ -45,6 +45,7 @@ const SESSION_ID = /^[\x21-\x7E]{1,128}$/;
 /** Constant options: the pipeline keeps its preflight plan per stage list. */
 const LIMITS_ONLY = { stages: ['limits'] } as const satisfies PreflightOptions;
 const NO_OPTIONS = {};
+const NO_OVERRIDE = {};
 
 /**
  * The MCP endpoint: body cap -> JSON parse + batch cap -> bearer token -> session
@@ -73,7 +74,7 @@ export function createMcpEndpoint(o: EndpointOptions) {
       // rate is answered 429 before its body is read (the limits stage decides, by peeking).
       early = known ?? (await o.auth.authenticate(authz, { sessionId: header, bind: false }));
       if (!early.ok) return reject(res, authRefusal(early, o.metadataUrl));
-      const over = await rateRefusal(early.principal);
+      const over = palisade.limited ? await rateRefusal(early.principal) : undefined;
       if (over) return reject(res, over, { principal: early.principal });
     }
     if (method === 'POST') {
@@ -117,6 +118,8 @@ export function createMcpEndpoint(o: EndpointOptions) {
       if (bad) return reject(res, bad, { principal });
     }
     for (const call of parsed?.toolCalls ?? []) {
+      // Only SCOPE_MISSING is acted on here: a call that cannot get it is judged once, in the pipeline.
+      if (!palisade.mayNeedStepUp(principal, call.name)) continue;
       const bad = await scopeRefusal(principal, call, header);
       if (bad) return reject(res, bad, { principal, tool: call.name });
     }
@@ -140,14 +143,15 @@ export function createMcpEndpoint(o: EndpointOptions) {
     }
     // The SDK transport's own error answers get registry codes; a failed bind answers as itself.
     let override: Refusal | undefined;
-    guardErrorAnswers(res, { override: () => override });
+    // An open session's answers have no override (a constant options object); a new one's may (a failed bind).
+    guardErrorAnswers(res, session ? NO_OVERRIDE : { override: () => override });
     const opened = session ?? await openSession(newId!, owner, async (id) => {
       const bound = o.auth.bind ? await o.auth.bind(who, id) : who;
       if (!bound.ok) override = authRefusal(bound, o.metadataUrl);
       return bound.ok;
     });
     const withAuth = req as IncomingMessage & { auth?: unknown; rawBody?: Buffer };
-    withAuth.auth = authInfoFor(who, o.resource);
+    withAuth.auth = (known !== undefined ? session?.token?.authInfo : undefined) ?? authInfoFor(who, o.resource);
     if (raw) withAuth.rawBody = raw;
     if (method === 'GET') holdStream(opened, res);
     await opened.transport.handleRequest(withAuth as Parameters<StreamableHTTPServerTransport['handleRequest']>[0], res, parsed?.value);
@@ -158,7 +162,7 @@ export function createMcpEndpoint(o: EndpointOptions) {
 
   /** Keeps a verdict with its session when the authenticator says the jti binding makes that safe. */
   function remember(session: HttpSession, authz: string | undefined, who: Extract<Awaited<ReturnType<EdgeAuthenticator['authenticate']>>, { ok: true }>): void {
-    if (o.auth.sessionBound === true && authz !== undefined) session.token = cacheToken(authz, who);
+    if (o.auth.sessionBound === true && authz !== undefined) session.token = cacheToken(authz, who, authInfoFor(who, o.resource));
   }
 
   /** An SSE GET stream keeps its session in use while open, and is ended after `sseMaxMs` (the client reconnects). */

@@ -1,5 +1,6 @@
 import * as crypto from 'node:crypto';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { AuthResult } from '../core/auth.js';
 
 type Verified = Extract<AuthResult, { ok: true }>;
@@ -16,6 +17,8 @@ export interface CachedToken {
   readonly digest: Buffer;
   readonly verdict: Verified;
   readonly untilMs: number;
+  /** The SDK's AuthInfo for this verdict, built once (it holds no token). */
+  readonly authInfo?: AuthInfo;
 }
 
 // One-shot `crypto.hash` (Node >= 20.12) skips the Hash object createHash builds on every request
@@ -25,8 +28,8 @@ const digestOf = oneShot
   ? (authorization: string) => oneShot('sha256', authorization, 'buffer')
   : (authorization: string) => createHash('sha256').update(authorization).digest();
 
-export function cacheToken(authorization: string, verdict: Verified): CachedToken {
-  return { digest: digestOf(authorization), verdict, untilMs: verdict.token.exp * 1000 };
+export function cacheToken(authorization: string, verdict: Verified, authInfo?: AuthInfo): CachedToken {
+  return { digest: digestOf(authorization), verdict, untilMs: verdict.token.exp * 1000, ...(authInfo && { authInfo }) };
 }
 
 /** The cached verdict when this request carries the very same header and the token has not expired. */

@@ -52,3 +52,21 @@ describe('scopes guard', () => {
     expect(counter.writes).toBe(0);
   });
 });
+
+describe('mayNeedStepUp: the edge skips its preflight only where SCOPE_MISSING cannot come', () => {
+  it('is false only for a known tool under a fixed scope the principal holds; a preflight there never answers SCOPE_MISSING', async () => {
+    const palisade = await createPalisade({ tools: fixtureTools().tools, env: {}, stepUp: true });
+    const bob = { ...alice, grants: ['demo.read'] };
+    expect(palisade.mayNeedStepUp(alice, 'demo.echo')).toBe(false);
+    expect(await palisade.preflight(alice, 'demo.echo', { message: 'hi' })).toMatchObject({ allow: true });
+    expect(await palisade.preflight(alice, 'demo.echo', { bogus: 1 })).toMatchObject({ allow: false, code: 'UNKNOWN_FIELD' });
+    // a templated scope (switch.write:{env}): the qualified grant depends on the arguments
+    expect(palisade.mayNeedStepUp(alice, 'switch.set')).toBe(true);
+    // no grant in the family, and unknown tools: the preflight decides
+    expect(palisade.mayNeedStepUp(bob, 'switch.set')).toBe(true);
+    expect(palisade.mayNeedStepUp(alice, 'no.such.tool')).toBe(true);
+    for (const [who, name, args] of [[bob, 'switch.set', { name: 'b', env: 'prod', pct: 1, idemKey: uuid() }], [alice, 'switch.set', { name: 'b', env: 'prod', pct: 1, idemKey: uuid() }]] as const) {
+      expect(await palisade.preflight(who, name, args)).toMatchObject({ allow: false, code: 'SCOPE_MISSING' });
+    }
+  });
+});
