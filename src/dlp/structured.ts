@@ -91,9 +91,12 @@ export function redactStructured(value: unknown, plan: Plan, r: Renderer, counts
     if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
     const v = obj[k];
     const mode = named ? plan.fields.get(k) : undefined;
+    // the common leaves inline: a short string straight to the scanner, a small number skipped
     const next = mode !== undefined && v !== null && v !== undefined
       ? wholeField(k, v, mode, plan, r, counts)
-      : redactStructured(v, plan, r, counts, k, depth + 1);
+      : typeof v === 'string' ? redactString(v, plan, r, counts, k)
+        : typeof v === 'number' && v < 1e6 && v > -1e6 ? v
+          : redactStructured(v, plan, r, counts, k, depth + 1);
     if (next === v) continue;
     copy ??= { ...(value as Record<string, unknown>) };
     if (next === DROPPED) delete copy[k]; else copy[k] = next;
@@ -105,7 +108,9 @@ function redactString(s: string, plan: Plan, r: Renderer, counts: PiiCount, key?
   if (s.length < 3) return s; // a clean string costs the scanner one look per character: no pre-test pays for itself
   const findings = scanText(s, scanOptions(plan, key));
   if (findings.length === 0) return s;
-  for (const f of findings) add(counts, f.type);
+  let rewrite = false;
+  for (const f of findings) { add(counts, f.type); if (plan.modes[f.type] !== undefined) rewrite = true; }
+  if (!rewrite) return s; // only counted types (email, phone, ip in the default profile): nothing to rewrite
   // a value that is entirely one dropped finding goes away with its property
   const only = findings.length === 1 && findings[0]!.start === 0 && findings[0]!.end === s.length ? findings[0]! : undefined;
   if (only && plan.modes[only.type] === 'drop') return DROPPED;
