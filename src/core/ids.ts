@@ -4,6 +4,8 @@ import { randomFillSync } from 'node:crypto';
 const PER_REFILL = 256;
 const pool = Buffer.allocUnsafe(16 * PER_REFILL);
 let offset = pool.length;
+/** The pool as hex, encoded once per refill. */
+let hex = '';
 const ZERO = '0'.repeat(32);
 
 /**
@@ -14,9 +16,10 @@ const ZERO = '0'.repeat(32);
 export function newTraceId(): string {
   if (offset === pool.length) {
     randomFillSync(pool);
+    hex = pool.toString('hex'); // one encode per refill; each id is then a substring
     offset = 0;
   }
-  const id = pool.toString('hex', offset, offset + 16);
+  const id = hex.slice(offset * 2, offset * 2 + 32);
   offset += 16;
   return id === ZERO ? newTraceId() : id;
 }
