@@ -160,13 +160,16 @@ export async function createPalisade(options: PalisadeOptions): Promise<Palisade
     ...(options.handlerTimeoutMs !== undefined && { handlerTimeoutMs: options.handlerTimeoutMs }),
   });
 
-  /** One call's invocation. Written out field by field: every invocation gets the same shape, and no spread copies. */
+  /** One call's invocation, written out field by field (no spread copies). */
   function invocationFor(principal: Principal, name: string, input: unknown, o: CallOptions, signal?: AbortSignal): Invocation {
     assertNoWildcardGrants(principal.grants, principal.id, 'principal');
     const tool = cat.get(name) ?? placeholderTool(name);
     const trace = o.traceId !== undefined ? undefined : traceContextFrom(o.meta);
-    const inv: { -readonly [K in keyof Invocation]: Invocation[K] } = {
+    // Every field present (undefined when absent), `args` included: one object shape for every
+    // invocation, so the schema stage's copy with arguments is a monomorphic clone.
+    return {
       traceId: o.traceId ?? trace?.traceId ?? newTraceId(),
+      parentSpanId: o.traceId !== undefined ? o.parentSpanId : trace?.parentSpanId,
       principal,
       tool,
       input: input ?? {},
@@ -176,12 +179,10 @@ export async function createPalisade(options: PalisadeOptions): Promise<Palisade
       startedAt: Date.now(),
       obligations: NO_OBLIGATIONS,
       signal: o.signal ?? signal ?? new AbortController().signal,
-    };
-    const parent = o.traceId !== undefined ? o.parentSpanId : trace?.parentSpanId;
-    if (parent !== undefined) inv.parentSpanId = parent;
-    if (o.client) inv.client = o.client;
-    if (o.surface && o.surface !== 'tool') inv.surface = o.surface;
-    return inv;
+      client: o.client || undefined,
+      surface: o.surface && o.surface !== 'tool' ? o.surface : undefined,
+      args: undefined,
+    } as Invocation;
   }
 
   const invoke: Palisade['invoke'] = (principal, name, args, o = {}) => pipeline.invoke(invocationFor(principal, name, args, o));
