@@ -9,7 +9,7 @@
  * Results: bench/results.json (key `sideBySide`; other scripts merge their own keys),
  * and the tables in BENCHMARKS.md. A benchmark, not a test: nothing here asserts.
  *
- * Knobs (env): BENCH_ROUNDS (3), BENCH_N (1500 calls per in-process round), BENCH_DUR_MS (1500),
+ * Knobs (env): BENCH_ROUNDS (5), BENCH_N (1500 calls per in-process round), BENCH_DUR_MS (1500),
  * BENCH_WARM_MS (500), BENCH_CLIENTS (1,16,64), BENCH_ONLY (inprocess,https,stages,others).
  */
 import { spawnSync } from 'node:child_process';
@@ -25,7 +25,7 @@ import { runStages } from './stages.js';
 const env = process.env;
 const num = (k: string, d: number) => (env[k] !== undefined && Number.isFinite(Number(env[k])) ? Number(env[k]) : d);
 const settings = {
-  rounds: num('BENCH_ROUNDS', 3),
+  rounds: num('BENCH_ROUNDS', 5),
   n: num('BENCH_N', 1500),
   durMs: num('BENCH_DUR_MS', 1500),
   warmMs: num('BENCH_WARM_MS', 500),

@@ -57,15 +57,14 @@ export function policy(options: PolicyGuardOptions): Guard {
         tool: inv.tool, principal: inv.principal, args: inv.args, tainted, env, now: now(), egressAllow,
         ...(scan !== undefined && { containsSecret: scan }),
       }));
-      const notes: Record<string, unknown> = {
-        policyVersion: r.policyVersion, matched: r.matched,
-        ...(r.wouldDeny.length > 0 && { wouldDeny: r.wouldDeny }), ...(tainted && { sessionTainted: true }),
-      };
+      const notes: Record<string, unknown> = { policyVersion: r.policyVersion, matched: r.matched };
+      if (r.wouldDeny.length > 0) notes['wouldDeny'] = r.wouldDeny;
+      if (tainted) notes['sessionTainted'] = true;
       const finalize = async (outcome: Outcome) => {
         if (outcome.kind === 'ok' && (inv.tool.untrusted === true || outcome.result.meta?.[UNTRUSTED_META] === true)) await taint.mark(ref);
       };
-      const pass = (extra: Record<string, unknown> = {}) =>
-        allow({ obligations: r.obligations, notes: { ...notes, ...extra }, finalize });
+      const pass = (extra?: Record<string, unknown>) =>
+        allow({ obligations: r.obligations, notes: extra ? { ...notes, ...extra } : notes, finalize });
 
       if (r.decision === 'allow') return pass();
       if (r.decision === 'deny') return deny(r.code ?? 'POLICY_DENY', r.message ?? 'denied by policy', { details: { rule: r.rule ?? '' }, notes });
