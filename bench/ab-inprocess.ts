@@ -7,9 +7,9 @@
  *
  *   node --import tsx bench/ab-inprocess.ts --base /path/to/other/checkout [--op read|write] [--rounds 15] [--n 2000]
  */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { z } from 'zod';
+import { linked } from './inprocess.js';
 import { median } from './lib/stats.js';
 import { READ, ROWS, bareServer, benchPrincipal, writeArgs } from './lib/tools.js';
 
@@ -38,18 +38,10 @@ async function palisadeFrom(root: string) {
   return createMcpServer(palisade, { principal: () => benchPrincipal(), sessionId: 'bench', transport: 'memory' });
 }
 
-async function link(server: { connect(t: InMemoryTransport): Promise<void> }): Promise<Client> {
-  const [ct, st] = InMemoryTransport.createLinkedPair();
-  await server.connect(st);
-  const c = new Client({ name: 'ab', version: '0' });
-  await c.connect(ct);
-  return c;
-}
-
 const sides: Record<string, Client> = {
-  bare: await link(bareServer()),
-  [here]: await link(await palisadeFrom(here)),
-  [base]: await link(await palisadeFrom(base)),
+  bare: await linked(bareServer()),
+  [here]: await linked(await palisadeFrom(here)),
+  [base]: await linked(await palisadeFrom(base)),
 };
 const call = (c: Client, i: number) => (op === 'read' ? c.callTool({ name: READ.name, arguments: READ.args }) : c.callTool({ name: 'bench.write', arguments: writeArgs(i) }));
 for (const c of Object.values(sides)) for (let i = 0; i < 3000; i++) await call(c, i);

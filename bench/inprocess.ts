@@ -15,7 +15,8 @@ type Measured = Sample & { cpuUsPerCall: number };
 /** cpuRatio: bare CPU per call / Palisade CPU per call (this process runs client and server; immune to other load). */
 export type InProcessResult = Record<Op, { bare: Measured; palisade: Measured; ratio: number; cpuRatio: number }>;
 
-async function linked(server: { connect(t: InMemoryTransport): Promise<void> }): Promise<Client> {
+/** An SDK client connected to `server` over a fresh in-memory pair. */
+export async function linked(server: { connect(t: InMemoryTransport): Promise<void> }): Promise<Client> {
   const [ct, st] = InMemoryTransport.createLinkedPair();
   await server.connect(st);
   const client = new Client({ name: 'bench', version: '0' });
