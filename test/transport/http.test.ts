@@ -200,7 +200,12 @@ describe('HTTP hygiene', () => {
     const sse = await post({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'demo.echo', arguments: { message: 'x' }, _meta: { progressToken: 1 } } },
       { Authorization: `Bearer ${t}`, 'Mcp-Session-Id': sid, 'MCP-Protocol-Version': '2025-11-25' });
     expect(sse.headers['content-type']).toContain('text/event-stream');
-    for (const res of [r, sse, await raw(edge.url, ca, { method: 'GET', path: '/nope' })]) {
+    // An answer the SDK transport writes itself (406), rewritten by the edge's error guard.
+    const refused = await post({ jsonrpc: '2.0', id: 3, method: 'tools/list' },
+      { Authorization: `Bearer ${t}`, 'Mcp-Session-Id': sid, 'MCP-Protocol-Version': '2025-11-25', Accept: 'text/plain' });
+    expect(refused.status).toBe(406);
+    expect(refused.json().error?.data?.code).toBe('NOT_ACCEPTABLE');
+    for (const res of [r, sse, refused, await raw(edge.url, ca, { method: 'GET', path: '/nope' })]) {
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
