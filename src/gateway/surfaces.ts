@@ -250,6 +250,19 @@ export function gatewaySurfaces(d: SurfaceDeps): Surfaces {
         for (const notify of subs.get(uri)?.values() ?? []) notify(uri);
       });
     }
+    /** Every page of one listing from each upstream the caller reaches, kept where `keep` says. */
+    const fromEach = async <T>(
+      principal: Principal, call: SurfaceCall,
+      page: (c: Client, o: { signal?: AbortSignal; timeout: number }, cursor: string | undefined) => Promise<{ items: T[]; next?: string | undefined }>,
+      keep: (item: T, e: (typeof exposedBy)[number]) => boolean,
+    ): Promise<T[]> => {
+      const all = await Promise.all(exposedBy.map(async (e) => {
+        if (!reachable(principal, resourceEntry(e.up))) return [];
+        const listed = await listing(e.up, principal, call, (c, o) => pages((cursor) => page(c, o, cursor)));
+        return listed.filter((item) => keep(item, e));
+      }));
+      return all.flat();
+    };
     const upstreamUnsubscribe = async (uri: string) => {
       const r = route(uri);
       if (!r) return;
@@ -259,29 +272,15 @@ export function gatewaySurfaces(d: SurfaceDeps): Surfaces {
     };
     const resources: ResourceSurface = {
       subscribe: exposedBy.some((e) => e.subscribe),
-      async list(principal, call) {
-        const all = await Promise.all(exposedBy.map(async ({ up, exposed }) => {
-          if (!reachable(principal, resourceEntry(up))) return [];
-          const listed = await listing(up, principal, call, (c, o) => pages(async (cursor) => {
-            const r = await c.listResources(cursor ? { cursor } : {}, o);
-            return { items: r.resources, next: r.nextCursor };
-          }));
-          // A URI two upstreams expose is served by the first: list it once, from there.
-          return listed.filter((r: Resource) => exposed(r.uri) && route(r.uri)?.up === up);
-        }));
-        return all.flat();
-      },
-      async templates(principal, call) {
-        const all = await Promise.all(exposedBy.map(async ({ up, exposed }) => {
-          if (!reachable(principal, resourceEntry(up))) return [];
-          const listed = await listing(up, principal, call, (c, o) => pages(async (cursor) => {
-            const r = await c.listResourceTemplates(cursor ? { cursor } : {}, o);
-            return { items: r.resourceTemplates, next: r.nextCursor };
-          }));
-          return listed.filter((t: ResourceTemplate) => templateExposed(exposed, t.uriTemplate));
-        }));
-        return all.flat();
-      },
+      // A URI two upstreams expose is served by the first: list it once, from there.
+      list: (principal, call) => fromEach(principal, call, async (c, o, cursor) => {
+        const r = await c.listResources(cursor ? { cursor } : {}, o);
+        return { items: r.resources, next: r.nextCursor };
+      }, (r: Resource, { up, exposed }) => exposed(r.uri) && route(r.uri)?.up === up),
+      templates: (principal, call) => fromEach(principal, call, async (c, o, cursor) => {
+        const r = await c.listResourceTemplates(cursor ? { cursor } : {}, o);
+        return { items: r.resourceTemplates, next: r.nextCursor };
+      }, (t: ResourceTemplate, { exposed }) => templateExposed(exposed, t.uriTemplate)),
       async read(principal, uri, call) {
         const r = route(uri);
         if (!r) throw new McpError(RESOURCE_NOT_FOUND, 'unknown resource', { code: 'NOT_FOUND' });
