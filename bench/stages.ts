@@ -62,9 +62,10 @@ async function authCost(n: number): Promise<StageResult> {
   }
   // What the edge does instead on a session whose token it already verified (http-token-cache.ts).
   const { cacheToken, cachedVerdict } = await import('../src/transport/http-token-cache.js');
+  const { authInfoFor } = await import('../src/transport/http-auth.js');
   const first = await a.authenticate(header, { sessionId: 'bench-session' });
   if (!first.ok) throw new Error('bench token refused');
-  const cached = cacheToken(header, first);
+  const cached = cacheToken(header, first, authInfoFor(first, resource));
   const hit: number[] = [];
   for (let i = 0; i < n + 200; i++) {
     const t0 = performance.now();

@@ -112,8 +112,6 @@ export interface Palisade {
    * Unknown tools answer true (the preflight decides).
    */
   mayNeedStepUp(principal: Principal, name: string): boolean;
-  /** True when the pipeline has a limits stage (the edge's early 429 has something to ask). */
-  readonly limited: boolean;
   /** Hands an edge refusal to the recorders (audit, spans) with its code. */
   recordEdge(record: Omit<CallRecord, 'kind' | 'trail' | 'decidedBy' | 'pii'> & Partial<Pick<CallRecord, 'trail'>>): Promise<void>;
   close(): Promise<void>;
@@ -203,7 +201,6 @@ export async function createPalisade(options: PalisadeOptions): Promise<Palisade
       const tool = cat.get(name);
       return tool === undefined || mayAnswerScopeMissing(principal, tool);
     },
-    limited: pipeline.stages.some((s) => s.stage === 'limits'),
     recordEdge: (r) => pipeline.record({ trail: [], ...r, kind: 'edge', decidedBy: 'edge', pii: { count: 0, byType: {} } }),
     async close() {
       if (ownsSwitches) switches.close();

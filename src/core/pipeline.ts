@@ -258,16 +258,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   /** `inv` may be a function: a preflight with nothing to run (no limits stage, say) builds no invocation. */
   function preflight(inv: Invocation | (() => Invocation), o: PreflightOptions = {}): Promise<Decision> {
     const plan = planOf(o.stages);
-    if (plan.length === 0) return Promise.resolve(PASSED);
-    try {
-      return runPreflight(plan, typeof inv === 'function' ? inv() : inv);
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    return plan.length === 0 ? Promise.resolve(PASSED) : runPreflight(plan, inv);
   }
 
-  async function runPreflight(plan: PreflightPlan, inv: Invocation): Promise<Decision> {
-    let cur = inv;
+  async function runPreflight(plan: PreflightPlan, inv: Invocation | (() => Invocation)): Promise<Decision> {
+    let cur = typeof inv === 'function' ? inv() : inv;
     let lastStage: GuardStage | undefined;
     for (const { stage, guard, needsArgs } of plan) {
       if (needsArgs && (cur as CheckedInvocation).args === undefined) continue;

@@ -1,11 +1,17 @@
 import { ServerResponse, type IncomingMessage } from 'node:http';
-import { errorAnswer, toBuffer, type ErrorGuardOptions } from './wire-http.js';
+import { httpStatus, type Code } from '../core/codes.js';
+import { classifyHttpError } from './wire-http.js';
 
 const PLAIN_HEADERS: readonly (readonly [string, string])[] = [
   ['X-Content-Type-Options', 'nosniff'],
   ['Referrer-Policy', 'no-referrer'],
 ];
 const TLS_HEADERS: readonly (readonly [string, string])[] = [...PLAIN_HEADERS, ['Strict-Transport-Security', 'max-age=31536000']];
+
+/** A refusal that replaces whatever error the SDK transport writes (a failed token bind answers as itself). */
+export interface ErrorGuardOptions {
+  readonly override?: () => { code: Code; message: string; rpc?: number; headers?: Readonly<Record<string, string>> } | undefined;
+}
 
 /** An error answer held back until its end, to be rewritten with a registry code. */
 interface Held {
@@ -99,7 +105,36 @@ export function edgeResponseClass(tls: boolean): typeof ServerResponse<IncomingM
   return PalisadeResponse;
 }
 
+/**
+ * Switches on the error guard of one edge response (`guardErrors`), before the SDK
+ * transport's `handleRequest` writes it. Only the edge's own responses can hold an
+ * answer back: any other response is a programming error, refused loudly.
+ */
+export function guardErrorAnswers(res: ServerResponse, o: ErrorGuardOptions = {}): void {
+  if (!isEdgeResponse(res)) throw new TypeError('guardErrorAnswers needs a response of edgeResponseClass (createServer({ ServerResponse }))');
+  res.guardErrors(o);
+}
+
 /** True for a response made by `edgeResponseClass`. */
 export function isEdgeResponse(res: ServerResponse): res is EdgeResponse {
   return typeof (res as Partial<EdgeResponse>).guardErrors === 'function';
+}
+
+/** The one error answer written for a held one: status, headers (the held ones, re-typed) and body. */
+function errorAnswer(h: Held, o: ErrorGuardOptions): { status: number; headers: Record<string, unknown>; body: string } {
+  let parsed: unknown;
+  try { parsed = JSON.parse(Buffer.concat(h.parts).toString('utf8')); } catch { parsed = undefined; }
+  const forced = o.override?.();
+  const e = forced ? { status: httpStatus(forced.code), rpc: forced.rpc ?? -32000, code: forced.code, message: forced.message } : classifyHttpError(h.status, parsed);
+  const body = JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: e.rpc, message: e.message, data: { code: e.code } } });
+  const headers: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(h.headers)) if (!/^(content-length|content-type)$/i.test(k)) headers[k] = v;
+  Object.assign(headers, forced?.headers, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  return { status: e.status, headers, body };
+}
+
+function toBuffer(chunk: unknown): Buffer {
+  if (Buffer.isBuffer(chunk)) return chunk;
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  return Buffer.from(String(chunk), 'utf8');
 }

@@ -11,7 +11,7 @@ import { ownerOf, sameOwner, type HttpSession, type SessionTable } from './http-
 import { openingRefusal } from './http-opening.js';
 import { parseBody, readBody, type ParsedBody } from './hygiene.js';
 import { createMcpServer } from './mcp.js';
-import { guardErrorAnswers } from './wire-http.js';
+import { guardErrorAnswers } from './edge-response.js';
 import type { SessionRegistry } from '../state/sessions.js';
 import { reviveSession } from './session-revive.js';
 import { answerPerCall } from './http-answer-mode.js';
@@ -67,14 +67,15 @@ export function createMcpEndpoint(o: EndpointOptions) {
     }
     const authz = typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined;
     // A token already verified and bound on this session is not verified again until it expires.
-    const known = header !== undefined && o.auth.sessionBound === true ? cachedVerdict(sessions.peek(header)?.token, authz, Date.now()) : undefined;
+    const cached = header !== undefined && o.auth.sessionBound === true ? sessions.peek(header)?.token : undefined;
+    const known = cachedVerdict(cached, authz, Date.now());
     let early: Awaited<ReturnType<EdgeAuthenticator['authenticate']>> | undefined;
     if (method === 'POST' && header !== undefined) {
       // Inside a session the token is judged from the headers alone, so a principal over its
       // rate is answered 429 before its body is read (the limits stage decides, by peeking).
       early = known ?? (await o.auth.authenticate(authz, { sessionId: header, bind: false }));
       if (!early.ok) return reject(res, authRefusal(early, o.metadataUrl));
-      const over = palisade.limited ? await rateRefusal(early.principal) : undefined;
+      const over = await rateRefusal(early.principal);
       if (over) return reject(res, over, { principal: early.principal });
     }
     if (method === 'POST') {
@@ -151,7 +152,7 @@ export function createMcpEndpoint(o: EndpointOptions) {
       return bound.ok;
     });
     const withAuth = req as IncomingMessage & { auth?: unknown; rawBody?: Buffer };
-    withAuth.auth = (known !== undefined ? session?.token?.authInfo : undefined) ?? authInfoFor(who, o.resource);
+    withAuth.auth = known !== undefined ? cached!.authInfo : authInfoFor(who, o.resource);
     if (raw) withAuth.rawBody = raw;
     if (method === 'GET') holdStream(opened, res);
     await opened.transport.handleRequest(withAuth as Parameters<StreamableHTTPServerTransport['handleRequest']>[0], res, parsed?.value);

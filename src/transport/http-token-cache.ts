@@ -18,7 +18,7 @@ export interface CachedToken {
   readonly verdict: Verified;
   readonly untilMs: number;
   /** The SDK's AuthInfo for this verdict, built once (it holds no token). */
-  readonly authInfo?: AuthInfo;
+  readonly authInfo: AuthInfo;
 }
 
 // One-shot `crypto.hash` (Node >= 20.12) skips the Hash object createHash builds on every request
@@ -28,8 +28,8 @@ const digestOf = oneShot
   ? (authorization: string) => oneShot('sha256', authorization, 'buffer')
   : (authorization: string) => createHash('sha256').update(authorization).digest();
 
-export function cacheToken(authorization: string, verdict: Verified, authInfo?: AuthInfo): CachedToken {
-  return { digest: digestOf(authorization), verdict, untilMs: verdict.token.exp * 1000, ...(authInfo && { authInfo }) };
+export function cacheToken(authorization: string, verdict: Verified, authInfo: AuthInfo): CachedToken {
+  return { digest: digestOf(authorization), verdict, untilMs: verdict.token.exp * 1000, authInfo };
 }
 
 /** The cached verdict when this request carries the very same header and the token has not expired. */

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { refuse, type Refusal } from './http-errors.js';
 
 export { LOOPBACK_NAMES } from '../core/loopback.js';
@@ -19,20 +19,10 @@ export function normalizeHostEntry(name: string): string {
 
 /** DNS-rebinding defence: the Host header must name this server. */
 export function checkHost(req: IncomingMessage, allowed: ReadonlySet<string>): Refusal | undefined {
-  const host = req.headers.host;
-  // Host headers seen allowed before (a client sends the same one on every request) skip the parse.
-  let seen = seenHosts.get(allowed);
-  if (host !== undefined && seen?.has(host)) return undefined;
-  const name = hostnameOf(host);
-  if (name !== undefined && allowed.has(name.replace(/\.$/, ''))) {
-    if (!seen) seenHosts.set(allowed, seen = new Set());
-    if (seen.size < 64) seen.add(host!);
-    return undefined;
-  }
+  const name = hostnameOf(req.headers.host);
+  if (name !== undefined && allowed.has(name.replace(/\.$/, ''))) return undefined;
   return refuse('HOST_NOT_ALLOWED', 'Host header is not on the allow-list');
 }
-/** Exact Host header values already found on each allow-list (bounded: an allowed name has few spellings). */
-const seenHosts = new WeakMap<ReadonlySet<string>, Set<string>>();
 
 /**
  * Non-browser clients send no Origin and pass; a present Origin (a browser

@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import { httpStatus, isCode, type Code } from '../core/codes.js';
 import { wireErrorFor } from './wire-errors.js';
 
@@ -55,68 +54,4 @@ export function classifyHttpError(status: number, body: unknown): HttpWireError 
   const w = wireErrorFor(error?.code);
   const code: Code = w.code === 'INTERNAL_ERROR' || w.code === 'UPSTREAM_ERROR' ? 'INVALID_REQUEST' : w.code;
   return { status: httpStatus(code), rpc: w.rpc, code, message: code === w.code ? w.message : 'Bad request' };
-}
-
-/** A refusal that replaces whatever error the SDK transport writes (a failed token bind answers as itself). */
-export interface ErrorGuardOptions {
-  readonly override?: () => { code: Code; message: string; rpc?: number; headers?: Readonly<Record<string, string>> } | undefined;
-}
-
-/**
- * Makes every error answer (status >= 400) written to `res` from here on carry a
- * registry code and a fixed message: the body is held back, classified and written
- * once, with its length. Success answers (JSON and SSE) stream untouched.
- * Applied to the response before the SDK transport's `handleRequest` writes it.
- * The edge's own responses do this in their class (edge-response.ts); any other
- * ServerResponse has its methods wrapped here.
- */
-export function guardErrorAnswers(res: ServerResponse, o: ErrorGuardOptions = {}): void {
-  const own = (res as { guardErrors?: (o: ErrorGuardOptions) => void }).guardErrors;
-  if (typeof own === 'function') return own.call(res, o);
-  const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => ServerResponse;
-  const write = res.write.bind(res) as (...a: unknown[]) => boolean;
-  const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
-  const flushHeaders = res.flushHeaders.bind(res);
-  let held: { status: number; headers: Record<string, unknown>; parts: Buffer[] } | undefined;
-  const patched = res as unknown as Record<string, unknown>;
-  patched['writeHead'] = (status: number, ...rest: unknown[]) => {
-    if (status < 400) return writeHead(status, ...rest);
-    const headers = rest.find((a) => a !== null && typeof a === 'object' && !Array.isArray(a)) as Record<string, unknown> | undefined;
-    held = { status, headers: { ...headers }, parts: [] };
-    return res;
-  };
-  patched['write'] = (chunk: unknown, ...rest: unknown[]) => {
-    if (!held) return write(chunk, ...rest);
-    if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') held.parts.push(toBuffer(chunk));
-    return true;
-  };
-  patched['flushHeaders'] = () => { if (!held) flushHeaders(); };
-  patched['end'] = (chunk?: unknown, ...rest: unknown[]) => {
-    if (!held) return end(chunk, ...rest);
-    if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') held.parts.push(toBuffer(chunk));
-    const h = held;
-    held = undefined;
-    const a = errorAnswer(h, o);
-    writeHead(a.status, a.headers);
-    return end(a.body);
-  };
-}
-
-/** The one error answer written for a held one: status, headers (the held ones, re-typed) and body. */
-export function errorAnswer(h: { status: number; headers: Record<string, unknown>; parts: Buffer[] }, o: ErrorGuardOptions): { status: number; headers: Record<string, unknown>; body: string } {
-  let parsed: unknown;
-  try { parsed = JSON.parse(Buffer.concat(h.parts).toString('utf8')); } catch { parsed = undefined; }
-  const forced = o.override?.();
-  const e = forced ? { status: httpStatus(forced.code), rpc: forced.rpc ?? -32000, code: forced.code, message: forced.message } : classifyHttpError(h.status, parsed);
-  const body = JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: e.rpc, message: e.message, data: { code: e.code } } });
-  const headers: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(h.headers)) if (!/^(content-length|content-type)$/i.test(k)) headers[k] = v;
-  Object.assign(headers, forced?.headers, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-  return { status: e.status, headers, body };
-}
-
-export function toBuffer(chunk: unknown): Buffer {
-  if (Buffer.isBuffer(chunk)) return chunk;
-  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  return Buffer.from(String(chunk), 'utf8');
 }

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMcpServer } from '../../src/transport/mcp.js';
-import { classifyHttpError, guardErrorAnswers } from '../../src/transport/wire-http.js';
+import { edgeResponseClass, guardErrorAnswers } from '../../src/transport/edge-response.js';
+import { classifyHttpError } from '../../src/transport/wire-http.js';
 import { initializeLine, WIRE_CORPUS } from '../adversarial/wire-corpus.js';
 import { alice, fixturePalisade } from '../helpers/fixtures.js';
 
@@ -18,7 +19,7 @@ const sessions = new Map<string, StreamableHTTPServerTransport>();
 
 beforeAll(async () => {
   const { palisade } = await fixturePalisade();
-  http = createServer((req, res) => {
+  http = createServer({ ServerResponse: edgeResponseClass(false) }, (req, res) => {
     guardErrorAnswers(res);
     const id = req.headers['mcp-session-id'];
     void (async () => {

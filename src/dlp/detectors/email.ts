@@ -19,11 +19,10 @@ function letters(b: Uint16Array, from: number, to: number): number {
 /**
  * Email around the `@` at index `at`: RFC 5321 sizes (local <= 64, domain <= 253,
  * labels <= 63), no empty or hyphen-edged labels, an alphabetic TLD of 2+ letters.
- * Validated in place: no slices on the way. `units` are the text's code units when the
- * caller has them (the scanner copies each text once); without them they are copied here.
+ * Validated in place: no slices on the way. `b` holds the text's code units (the scanner
+ * copies each text once).
  */
-export function emailAt(text: string, at: number, units?: Uint16Array): Finding | undefined {
-  const b = units ?? Uint16Array.from({ length: text.length }, (_, k) => text.charCodeAt(k));
+export function emailAt(text: string, at: number, b: Uint16Array): Finding | undefined {
   const n = text.length;
   let s = at;
   while (s > 0 && at - s < 64 && isLocal(b[s - 1]!)) s--;
